@@ -1,0 +1,70 @@
+//! keyvet validates and fingerprints SSH public keys: every key type and
+//! certificate OpenSSH knows, byte-exact against OpenSSH, strict where
+//! attackers probe, and fast.
+//!
+//! # Zero-copy contract
+//! * [`Line`] borrows the text of a line: type word and base64 as `&str`,
+//!   options and comment as the bytes they are (sshd treats them as bytes).
+//! * base64 is decoded into a buffer the caller owns ([`decode_base64`]) or
+//!   into the reusable buffer of a [`Validator`]; [`Key`], [`PublicKey`] and
+//!   [`Certificate`] borrow that buffer and keep the raw slices of their
+//!   fields.
+//! * Fingerprints hash the blob's own bytes when they are canonical, and a
+//!   streamed canonical re-encoding otherwise: never an allocation.
+//!
+//! Once a [`Validator`]'s buffer has grown to the largest key seen,
+//! validating a line allocates nothing, except inside the `rsa` and `dsa`
+//! crates when a certificate's RSA or DSA CA signature is verified.
+//!
+//! # Policies
+//! [`policy::OPENSSH`] accepts what OpenSSH 9.2 accepts; [`policy::STRICT`]
+//! (the default for uploads) adds canonical encodings, RSA >= 2048 bits, no
+//! DSA, sorted certificate options and more: see [`Policy`].
+//!
+//! # Example
+//! ```
+//! use keyvet::{Validator, policy, HashAlg};
+//! let mut v = Validator::new(policy::STRICT);
+//! let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0 alice";
+//! let key = v.check_line(line).unwrap();
+//! println!("{} {} {}", key.bits(), key.fingerprint(HashAlg::Sha256), key.algorithm());
+//!
+//! let err = v.check_line(b"-----BEGIN OPENSSH PRIVATE KEY-----").unwrap_err();
+//! assert_eq!(err.code(), "line.private_key");
+//! ```
+//!
+//! # Security notes
+//! * Every length prefix is checked against the bytes left before anything
+//!   is read; lines and blobs are capped by the policy; no input makes the
+//!   parser panic, loop or allocate without bound.
+//! * ECDSA points are checked on their curve, and certificate signatures
+//!   verified, with RustCrypto's crates: keyvet has no arithmetic of its own.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod algorithm;
+pub mod cert;
+mod ec;
+mod error;
+pub mod fingerprint;
+mod key;
+pub mod keygen;
+pub mod line;
+pub mod policy;
+mod validate;
+pub mod verify;
+pub mod wire;
+
+pub use algorithm::{Algorithm, AlgorithmSet, CertVersion, Curve, KeyType};
+pub use cert::{CertType, Certificate};
+pub use ec::check_point as check_ec_point;
+pub use error::{BlobPosition, CertList, Error, ErrorKind, PrivateKeyKind, Snippet};
+pub use fingerprint::{Fingerprint, HashAlg};
+pub use key::{
+    DsaKey, ED25519_KEY_LEN, EcdsaKey, Ed25519Key, Key, KeyData, MLDSA44_ED25519_KEY_LEN, MlDsa44Ed25519Key,
+    OPENSSH_MIN_RSA_BITS, PlainKey, PublicKey, RsaKey, SkKey,
+};
+pub use line::Line;
+pub use policy::Policy;
+pub use validate::{Checked, Validator, decode_base64};

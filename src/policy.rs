@@ -1,0 +1,153 @@
+//! What a validator accepts: the two built-in policies and their knobs.
+//!
+//! * [`OPENSSH`] accepts exactly what OpenSSH 9.2 accepts when it reads a
+//!   public key line (`sshkey_read` and `sshkey_from_blob`, certificate CA
+//!   signatures included) and an authorized_keys option string
+//!   (`sshauthopt_parse`), so keyvet can be compared with it verdict for
+//!   verdict. The exceptions are listed in the README.
+//! * [`STRICT`], the default for uploads, adds the rules a careful server
+//!   wants: see [`Policy`]'s fields for each rule and why.
+//!
+//! Policies are plain values: start from a preset and change fields.
+//!
+//! ```
+//! use keyvet::policy::{self, Policy};
+//! let p = Policy { min_rsa_bits: 3072, ..policy::STRICT };
+//! assert!(p.verify_signatures);
+//! ```
+
+use crate::algorithm::{Algorithm, AlgorithmSet, CertVersion, KeyType};
+
+/// A validation policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Name, for reports (`openssh`, `strict`).
+    pub name: &'static str,
+    /// Algorithms accepted. Applies to the key, to a certificate's
+    /// algorithm, and to the type of a certificate's signature (CA) key.
+    pub algorithms: AlgorithmSet,
+    /// Accept signature-algorithm aliases as type words (`rsa-sha2-256`,
+    /// `webauthn-sk-ecdsa-sha2-nistp256@openssh.com`), as OpenSSH does.
+    /// Strict refuses them: they are not key types, and other parsers reject
+    /// them.
+    pub allow_type_aliases: bool,
+    /// Require canonical encodings: minimal mpints, the canonical type name
+    /// inside the blob (OpenSSH also takes `RSA`, `ed25519` and names with a
+    /// trailing NUL), and no trailing NUL in text strings. A non-canonical
+    /// blob has several encodings for one key, so duplicate detection by
+    /// blob bytes fails and other parsers disagree about it.
+    pub canonical_encoding: bool,
+    /// Smallest RSA modulus, in bits (OpenSSH: 1024). Also applies to a
+    /// certificate's RSA signature key.
+    pub min_rsa_bits: u32,
+    /// Largest RSA modulus, in bits (OpenSSH: 16384).
+    pub max_rsa_bits: u32,
+    /// RSA structure: modulus odd, exponent odd, `3 <= e < n`. OpenSSH checks
+    /// none of these; a key failing them is not an RSA key.
+    pub rsa_structure: bool,
+    /// Check that ECDSA points lie on their curve and pass OpenSSH's range
+    /// checks (OpenSSH always does). Turning this off is only for
+    /// fingerprinting input already known to be valid.
+    pub check_ec_points: bool,
+    /// Verify certificate CA signatures (OpenSSH always does when it parses
+    /// a certificate). Turning this off is only for fingerprinting.
+    pub verify_signatures: bool,
+    /// Certificate hygiene: critical options and extensions sorted and
+    /// unique (PROTOCOL.certkeys requires it), `valid_after <= valid_before`
+    /// (else the certificate can never be used), an empty reserved field,
+    /// no empty principal names.
+    pub cert_rules: bool,
+    /// Refuse certificates signed with `ssh-rsa` (SHA-1): OpenSSH refuses
+    /// them at authentication by default since 8.2.
+    pub refuse_sha1_cert_signatures: bool,
+    /// FIDO application strings must start with `ssh:`, as every OpenSSH
+    /// security key does; other values are web origins an attacker could
+    /// reuse.
+    pub sk_application_ssh: bool,
+    /// authorized_keys options: refuse the empty options OpenSSH skips
+    /// (`,restrict`, `a,,b`, a trailing comma), `from` lists with empty
+    /// entries or malformed CIDR masks (sshd denies every login for them),
+    /// empty `principals` entries, and `principals` without
+    /// `cert-authority` (sshd ignores it there).
+    pub strict_options: bool,
+    /// Comments must be UTF-8 without control characters.
+    pub strict_comment: bool,
+    /// Longest line accepted, in bytes.
+    pub max_line_len: usize,
+    /// Largest decoded key blob, in bytes.
+    pub max_blob_len: usize,
+}
+
+const DSA: KeyType = KeyType::Dsa;
+
+/// The v00 certificate algorithms.
+const V00_RSA: Algorithm = match Algorithm::cert(KeyType::Rsa, CertVersion::V00) {
+    Some(a) => a,
+    None => Algorithm::plain(KeyType::Rsa),
+};
+const V00_DSA: Algorithm = match Algorithm::cert(KeyType::Dsa, CertVersion::V00) {
+    Some(a) => a,
+    None => Algorithm::plain(KeyType::Dsa),
+};
+
+/// OpenSSH 9.2's verdicts. Also accepts `ssh-mldsa44-ed25519@openssh.com`
+/// keys and certificates, which OpenSSH accepts since 10.4.
+pub const OPENSSH: Policy = Policy {
+    name: "openssh",
+    algorithms: AlgorithmSet::ALL.without(V00_RSA).without(V00_DSA),
+    allow_type_aliases: true,
+    canonical_encoding: false,
+    min_rsa_bits: 1024,
+    max_rsa_bits: 16384,
+    rsa_structure: false,
+    check_ec_points: true,
+    verify_signatures: true,
+    cert_rules: false,
+    refuse_sha1_cert_signatures: false,
+    sk_application_ssh: false,
+    strict_options: false,
+    strict_comment: false,
+    max_line_len: 1 << 20,
+    max_blob_len: 3 << 18,
+};
+
+/// The default for uploads: OpenSSH's rules, and every rule of [`Policy`]
+/// on, with RSA of at least 2048 bits and no DSA or v00 certificates.
+pub const STRICT: Policy = Policy {
+    name: "strict",
+    algorithms: AlgorithmSet::ALL
+        .without_key_type(DSA)
+        .without(V00_RSA)
+        .without(V00_DSA),
+    allow_type_aliases: false,
+    canonical_encoding: true,
+    min_rsa_bits: 2048,
+    max_rsa_bits: 16384,
+    rsa_structure: true,
+    check_ec_points: true,
+    verify_signatures: true,
+    cert_rules: true,
+    refuse_sha1_cert_signatures: true,
+    sk_application_ssh: true,
+    strict_options: true,
+    strict_comment: true,
+    max_line_len: 1 << 16,
+    max_blob_len: 3 << 14,
+};
+
+impl Policy {
+    /// A preset by name (`openssh`, `strict`).
+    pub fn by_name(name: &str) -> Option<Policy> {
+        match name {
+            "openssh" => Some(OPENSSH),
+            "strict" => Some(STRICT),
+            _ => None,
+        }
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        STRICT
+    }
+}
