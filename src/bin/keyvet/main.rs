@@ -8,8 +8,9 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use keyvet::line::{LineReader, RawLine};
-use keyvet::{Error, ErrorKind, HashAlg, Policy, Validator, policy};
+use keyvet::keygen::Escaped;
+use keyvet::stream::{self, Event};
+use keyvet::{HashAlg, Policy, Validator, policy};
 
 mod json;
 
@@ -146,23 +147,6 @@ fn run<W: Write>(
     Ok(o)
 }
 
-fn trim_start(s: &[u8]) -> &[u8] {
-    let i = s.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(s.len());
-    &s[i..]
-}
-
-/// The line that ends a block started by `begin` (PEM or RFC 4716).
-fn block_end(begin: &[u8]) -> Option<&'static [u8]> {
-    let t = trim_start(begin);
-    if t.starts_with(b"-----BEGIN") {
-        Some(b"-----END")
-    } else if t.starts_with(b"---- BEGIN SSH2") {
-        Some(b"---- END SSH2")
-    } else {
-        None
-    }
-}
-
 fn check<W: Write>(
     name: &str,
     input: &mut dyn BufRead,
@@ -172,78 +156,31 @@ fn check<W: Write>(
     json: bool,
 ) -> io::Result<()> {
     let mut v = Validator::new(policy);
-    let mut reader = LineReader::new(input, policy.max_line_len);
-    let mut key_lines = 0u64;
-    let mut skip_until: Option<&'static [u8]> = None;
-    while let Some(raw) = reader.next_line()? {
-        let (number, bytes) = match raw {
-            RawLine::TooLong { number, len } => {
-                key_lines += 1;
-                o.invalid = true;
-                let e = Error::new(ErrorKind::LineTooLong {
-                    len,
-                    max: policy.max_line_len,
-                });
-                report_check_error(out, name, number, &e, json)?;
-                continue;
-            }
-            RawLine::Line { number, bytes } => (number, bytes),
-        };
-        if let Some(end) = skip_until {
-            if trim_start(bytes).starts_with(end) {
-                skip_until = None;
-            }
-            continue;
-        }
-        if keyvet::line::is_skipped(bytes) {
-            continue;
-        }
-        key_lines += 1;
-        match v.check_line(bytes) {
-            Ok(c) => {
-                if json {
-                    json::valid(out, name, number, &c)?;
-                } else {
-                    writeln!(
-                        out,
-                        "{name}:{number}: ok {} {} {} {}",
-                        c.algorithm(),
-                        c.bits(),
-                        c.sha256(),
-                        keyvet::keygen::Escaped(c.line().comment_bytes().unwrap_or(b"")),
-                    )?;
-                }
-            }
-            Err(e) => {
-                if matches!(
-                    e.kind(),
-                    ErrorKind::PrivateKey(_) | ErrorKind::Rfc4716 | ErrorKind::PemPublicKey
-                ) {
-                    skip_until = block_end(bytes);
-                }
-                o.invalid = true;
-                report_check_error(out, name, number, &e, json)?;
+    let summary = stream::check(input, &mut v, |event| match event {
+        Event::Key { line, checked } => {
+            if json {
+                json::valid(out, name, line, checked)
+            } else {
+                writeln!(
+                    out,
+                    "{name}:{line}: ok {} {} {} {}",
+                    checked.algorithm(),
+                    checked.bits(),
+                    checked.sha256(),
+                    Escaped(checked.line().comment_bytes().unwrap_or(b"")),
+                )
             }
         }
-    }
-    if key_lines == 0 {
-        o.invalid = true;
-        let e = Error::new(ErrorKind::EmptyInput);
-        if json {
-            json::invalid(out, name, 0, &e)?;
-        } else {
-            writeln!(out, "{name}: error [{}]: {}", e.code(), e)?;
+        Event::Invalid { line, error } => {
+            if json {
+                json::invalid(out, name, line, &error)
+            } else {
+                writeln!(out, "{name}: {error} [{}]", error.code())
+            }
         }
-    }
+    })?;
+    o.invalid |= summary.invalid > 0;
     Ok(())
-}
-
-fn report_check_error<W: Write>(out: &mut W, name: &str, number: u64, e: &Error, json: bool) -> io::Result<()> {
-    if json {
-        json::invalid(out, name, number, e)
-    } else {
-        writeln!(out, "{name}:{number}: error [{}]: {}", e.code(), e.with_line(number))
-    }
 }
 
 fn fingerprint<W: Write>(
@@ -255,50 +192,13 @@ fn fingerprint<W: Write>(
     alg: HashAlg,
 ) -> io::Result<()> {
     let mut v = Validator::new(policy);
-    let mut reader = LineReader::new(input, policy.max_line_len);
-    let mut good = 0u64;
-    while let Some(raw) = reader.next_line()? {
-        match raw {
-            RawLine::TooLong { number, len } => {
-                o.invalid = true;
-                let e = Error::new(ErrorKind::LineTooLong {
-                    len,
-                    max: policy.max_line_len,
-                });
-                eprintln!("{name}:{number}: {} [{}]", e, e.code());
-            }
-            RawLine::Line { number, bytes } => {
-                if keyvet::line::is_skipped(bytes) {
-                    continue;
-                }
-                // ssh-keygen reads a whole file as a private key when its
-                // first line mentions one (not on standard input).
-                if number == 1 && name != "-" && bytes.windows(11).any(|w| w == b"PRIVATE KEY") {
-                    let e = v
-                        .check_line(bytes)
-                        .err()
-                        .unwrap_or(Error::new(ErrorKind::PrivateKey(keyvet::PrivateKeyKind::Other)));
-                    eprintln!("{name}:{number}: {} [{}]", e, e.code());
-                    o.invalid = true;
-                    return Ok(());
-                }
-                match v.check_keygen_line(bytes) {
-                    Ok(c) => {
-                        good += 1;
-                        writeln!(out, "{}", c.keygen_line(alg))?;
-                    }
-                    Err(e) => {
-                        o.invalid = true;
-                        eprintln!("{name}:{number}: {} [{}]", e, e.code());
-                    }
-                }
-            }
+    let summary = stream::keygen(input, name == "-", &mut v, |event| match event {
+        Event::Key { checked, .. } => writeln!(out, "{}", checked.keygen_line(alg)),
+        Event::Invalid { error, .. } => {
+            eprintln!("{name}: {error} [{}]", error.code());
+            Ok(())
         }
-    }
-    if good == 0 {
-        o.invalid = true;
-        let e = Error::new(ErrorKind::EmptyInput);
-        eprintln!("{name}: {} [{}]", e, e.code());
-    }
+    })?;
+    o.invalid |= summary.invalid > 0;
     Ok(())
 }

@@ -1,0 +1,122 @@
+//! Validating a line allocates nothing once the validator's buffer is warm.
+//!
+//! A counting global allocator counts every allocation made while a flag is
+//! set. This file holds a single test so no other test allocates meanwhile.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use keyvet::{HashAlg, Key, KeyData, Validator, policy};
+
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: forwarding the caller's contract to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarding the caller's contract to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: forwarding the caller's contract to the system allocator.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Does checking this line verify an RSA or DSA CA signature? Those run in
+/// the `rsa` and `dsa` crates, which allocate big integers.
+fn rsa_or_dsa_signed(v: &mut Validator, line: &[u8]) -> bool {
+    match v.check_line(line).map(|c| *c.key()) {
+        Ok(Key::Cert(c)) => matches!(c.signature_key().key().data(), KeyData::Rsa(_) | KeyData::Dsa(_)),
+        _ => false,
+    }
+}
+
+fn count(v: &mut Validator, lines: &[Vec<u8>]) -> (usize, usize) {
+    let mut valid = 0;
+    ALLOCS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    for l in lines {
+        if let Ok(c) = v.check_line(l) {
+            // Fingerprints and bits are part of the work.
+            let (a, b) = (c.fingerprint(HashAlg::Sha256), c.fingerprint(HashAlg::Md5));
+            std::hint::black_box((a, b, c.bits()));
+            valid += 1;
+        }
+    }
+    COUNTING.store(false, Ordering::SeqCst);
+    (ALLOCS.load(Ordering::SeqCst), valid)
+}
+
+#[test]
+fn no_allocation_after_warm_up() {
+    let root = common::conformance_root();
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for dir in [
+        "openssh-portable/sshkey",
+        "openssh-portable/fuzz-harness",
+        "dnaeon-rust-sshkeys",
+        "golang-crypto/SSHCertificates",
+        "golang-crypto/SKData",
+    ] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "pub") {
+                let bytes = std::fs::read(&p).unwrap();
+                lines.extend(
+                    bytes
+                        .split(|&b| b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .map(<[u8]>::to_vec),
+                );
+            }
+        }
+    }
+    // Invalid lines too: errors are plain values.
+    lines.push(b"ssh-ed25519 AAAA!AAA".to_vec());
+    lines.push(b"-----BEGIN OPENSSH PRIVATE KEY-----".to_vec());
+    lines.push(b"ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0".to_vec());
+    lines.push(b"from=\"x\",bogus ssh-ed25519 AAAA".to_vec());
+
+    for p in [policy::OPENSSH, policy::STRICT] {
+        let mut v = Validator::new(p);
+        let (plain, rsa_signed): (Vec<_>, Vec<_>) = lines.iter().cloned().partition(|l| !rsa_or_dsa_signed(&mut v, l));
+        // Warm up, then count.
+        count(&mut v, &plain);
+        let (allocs, valid) = count(&mut v, &plain);
+        assert!(valid >= 20, "{}: only {valid} valid lines", p.name);
+        assert_eq!(allocs, 0, "{}: {allocs} allocations over {} lines", p.name, plain.len());
+
+        // RSA/DSA-signed certificates: everything but the signature check in
+        // the rsa/dsa crates is allocation-free too.
+        let mut nosig = Validator::new(keyvet::Policy {
+            verify_signatures: false,
+            ..p
+        });
+        count(&mut nosig, &rsa_signed);
+        let (allocs, _) = count(&mut nosig, &rsa_signed);
+        assert_eq!(
+            allocs, 0,
+            "{}: RSA/DSA-signed certificates without the signature check",
+            p.name
+        );
+    }
+}

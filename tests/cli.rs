@@ -1,0 +1,176 @@
+//! The `keyvet` binary: its contract (`check`, `fingerprint`, `--policy`,
+//! `--json`, exit codes) as scripts use it.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn keyvet(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+const ED: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0";
+
+#[test]
+fn check_json_valid_line() {
+    let input = format!("# a comment\n\nrestrict,command=\"echo hi\" {ED} alice@example\n");
+    let out = keyvet(&["check", "--json"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 1);
+    let o = &v[0];
+    assert_eq!(o["line"], 3);
+    assert_eq!(o["valid"], true);
+    assert_eq!(o["algorithm"], "ssh-ed25519");
+    assert_eq!(o["bits"], 256);
+    assert!(o["sha256"].as_str().unwrap().starts_with("SHA256:"));
+    assert!(o["md5"].as_str().unwrap().starts_with("MD5:"));
+    assert_eq!(o["comment"], "alice@example");
+    assert_eq!(o["options"], serde_json::json!(["restrict", "command=\"echo hi\""]));
+}
+
+#[test]
+fn check_json_invalid_line_exits_1() {
+    let input = format!("{ED} ok\nssh-ed25519 AAAA!AAA bad\n");
+    let out = keyvet(&["check", "--json", "-"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0]["valid"], true);
+    assert_eq!(v[1]["line"], 2);
+    assert_eq!(v[1]["valid"], false);
+    assert_eq!(v[1]["error"]["code"], "base64.symbol");
+    assert!(v[1]["error"]["message"].as_str().unwrap().contains("byte 16"));
+}
+
+#[test]
+fn no_key_line_is_invalid() {
+    let out = keyvet(&["check", "--json"], b"# nothing here\n\n");
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["error"]["code"], "input.no_key");
+    let out = keyvet(&["fingerprint"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("input.no_key"));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(keyvet(&["check", "/nonexistent/keys"], b"").status.code(), Some(2));
+    assert_eq!(keyvet(&["bogus"], b"").status.code(), Some(2));
+    assert_eq!(keyvet(&["check", "--policy", "lax"], b"").status.code(), Some(2));
+    assert_eq!(keyvet(&["fingerprint", "-E", "sha1"], b"").status.code(), Some(2));
+}
+
+#[test]
+fn private_key_is_named_and_its_block_is_one_error() {
+    let input = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n";
+    let out = keyvet(&["check", "--json"], input);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0]["error"]["code"], "line.private_key");
+    assert!(v[0]["error"]["message"].as_str().unwrap().contains("private key"));
+}
+
+#[test]
+fn policies_differ() {
+    // An alias type word: OpenSSH takes it, strict does not.
+    let rsa = std::fs::read_to_string(common::conformance_root().join("openssh-portable/sshkey/rsa_1.pub")).unwrap();
+    let alias = rsa.replacen("ssh-rsa", "rsa-sha2-256", 1);
+    let out = keyvet(&["check", "--json", "--policy", "openssh"], alias.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{:?}", json_lines(&out));
+    let out = keyvet(&["check", "--json", "--policy", "strict"], alias.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_lines(&out)[0]["error"]["code"], "key.type.alias");
+}
+
+#[test]
+fn fingerprint_prints_ssh_keygen_lines() {
+    let root = common::conformance_root();
+    let path = root.join("openssh-portable/sshkey/ecdsa_1-cert.pub");
+    let out = keyvet(&["fingerprint", "--policy", "openssh", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "256 SHA256:8ty77fOpABat1y88aNdclQTfU+lVvWe7jYZGw8VYtfg ECDSA test key #1 (ECDSA-CERT)\n"
+    );
+    let out = keyvet(
+        &[
+            "fingerprint",
+            "-E",
+            "md5",
+            "--policy",
+            "openssh",
+            path.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "256 MD5:2c:94:bb:77:00:8f:4f:8d:ed:bf:75:e1:61:db:df:66 ECDSA test key #1 (ECDSA-CERT)\n"
+    );
+}
+
+#[test]
+fn fingerprint_reports_bad_lines_on_stderr() {
+    let input = format!("{ED} good\nssh-rsa AAAA bad\n");
+    let out = keyvet(&["fingerprint", "--policy", "openssh"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn text_report_is_readable() {
+    let input = format!("{ED} me\nssh-ed25519\n");
+    let out = keyvet(&["check"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("-:1: ok ssh-ed25519 256 SHA256:"), "{text}");
+    assert!(lines[1].contains("line.missing_key"), "{text}");
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let mut input = String::new();
+    for _ in 0..20000 {
+        input.push_str(ED);
+        input.push('\n');
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .args(["check", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -1,0 +1,90 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+use keyvet::stream::{self, Event};
+use keyvet::{HashAlg, Policy, Validator};
+
+/// The public conformance corpus, read in place. Tests fail loudly if it is
+/// missing: it is part of the test environment.
+pub fn conformance_root() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    assert!(
+        p.join("MANIFEST.tsv").is_file(),
+        "the conformance corpus is missing at {}",
+        p.display()
+    );
+    p
+}
+
+pub fn corpus_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// A tab-separated file with a header line.
+pub struct Tsv {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Tsv {
+    pub fn read(path: &Path) -> Tsv {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut lines = text.lines();
+        let header: Vec<String> = lines.next().unwrap().split('\t').map(String::from).collect();
+        let rows = lines
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let mut r: Vec<String> = l.split('\t').map(String::from).collect();
+                r.resize(header.len(), String::new());
+                r
+            })
+            .collect();
+        Tsv { header, rows }
+    }
+
+    pub fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+}
+
+/// What `ssh-keygen -l [-E md5]` would print for an input, per keyvet, and
+/// whether it would succeed (print at least one key).
+pub fn keygen_output(input: &[u8], from_stdin: bool, policy: Policy, alg: HashAlg) -> (bool, Vec<String>) {
+    let mut v = Validator::new(policy);
+    let mut lines = Vec::new();
+    let s = stream::keygen(input, from_stdin, &mut v, |e| {
+        if let Event::Key { checked, .. } = e {
+            lines.push(checked.keygen_line(alg).to_string());
+        }
+        Ok(())
+    })
+    .unwrap();
+    (s.valid > 0, lines)
+}
+
+/// Verdict and first error code of `keyvet check` over an input.
+pub fn check_codes(input: &[u8], policy: Policy) -> Vec<Result<(), &'static str>> {
+    let mut v = Validator::new(policy);
+    let mut out = Vec::new();
+    stream::check(input, &mut v, |e| {
+        match e {
+            Event::Key { .. } => out.push(Ok(())),
+            Event::Invalid { error, .. } => out.push(Err(error.code())),
+        }
+        Ok(())
+    })
+    .unwrap();
+    out
+}
+
+/// The `n`th (1-based) line of a file, with its newline.
+pub fn nth_line(bytes: &[u8], n: usize) -> Vec<u8> {
+    let mut l = bytes.split(|&b| b == b'\n').nth(n - 1).unwrap().to_vec();
+    l.push(b'\n');
+    l
+}
