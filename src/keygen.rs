@@ -9,6 +9,7 @@
 use std::fmt;
 
 use crate::fingerprint::HashAlg;
+use crate::line::Line;
 use crate::validate::Checked;
 
 /// Bytes escaped the way ssh-keygen's `mprintf` prints them in a UTF-8
@@ -46,31 +47,81 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
-/// The comment ssh-keygen shows for a line.
-pub(crate) fn shown_comment<'a>(c: &Checked<'a, '_>) -> Option<&'a [u8]> {
-    let line = c.line();
-    match line.comment_bytes() {
-        Some(t) if !t.starts_with(b"#") => Some(t),
-        _ => line.prefix(),
+/// The comment ssh-keygen shows after a fingerprint: `no comment` when
+/// there is none, else the escaped text, with the CR of a CR LF line when
+/// ssh-keygen keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShownComment<'a> {
+    text: Option<&'a [u8]>,
+    cr: bool,
+}
+
+impl<'a> ShownComment<'a> {
+    /// A comment shown as given (`None`: `no comment`).
+    pub const fn new(text: Option<&'a [u8]>) -> ShownComment<'a> {
+        ShownComment { text, cr: false }
+    }
+
+    /// What `ssh-keygen -l` shows for a line it read: the trailing comment
+    /// unless it starts with `#`, else the skipped host or options field,
+    /// else nothing. ssh-keygen does not strip a CR before the newline, so
+    /// a trailing comment of a CR LF line is shown with its CR (and a CR LF
+    /// line with blanks after the key shows a bare CR).
+    pub fn of_line(line: &'a Line<'_>) -> ShownComment<'a> {
+        let trailing = match line.comment_bytes() {
+            Some(t) => Some(t),
+            None if line.ended_with_cr() && line.blank_after_key() => Some(&b""[..]),
+            None => None,
+        };
+        match trailing {
+            Some(t) if !t.starts_with(b"#") => ShownComment {
+                text: Some(t),
+                cr: line.ended_with_cr(),
+            },
+            _ => ShownComment::new(line.prefix()),
+        }
+    }
+
+    /// The text shown, if any (without the CR).
+    pub const fn text(&self) -> Option<&'a [u8]> {
+        self.text
+    }
+}
+
+impl fmt::Display for ShownComment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.text {
+            Some(t) => {
+                write!(f, "{}", Escaped(t))?;
+                if self.cr {
+                    f.write_str("\r")?;
+                }
+                Ok(())
+            }
+            None => f.write_str("no comment"),
+        }
     }
 }
 
 /// The line `ssh-keygen -l [-E md5]` prints for a key, without the newline.
 #[derive(Debug, Clone, Copy)]
 pub struct KeygenLine<'c, 'l, 'b> {
-    pub(crate) checked: &'c Checked<'l, 'b>,
-    pub(crate) alg: HashAlg,
+    checked: &'c Checked<'l, 'b>,
+    alg: HashAlg,
+    comment: ShownComment<'c>,
 }
 
 impl fmt::Display for KeygenLine<'_, '_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.checked;
-        write!(f, "{} {} ", c.bits(), c.fingerprint(self.alg))?;
-        match shown_comment(c) {
-            Some(t) => write!(f, "{}", Escaped(t))?,
-            None => f.write_str("no comment")?,
-        }
-        write!(f, " ({})", c.algorithm().short_name())
+        write!(
+            f,
+            "{} {} {} ({})",
+            c.bits(),
+            c.fingerprint(self.alg),
+            self.comment,
+            c.algorithm().short_name()
+        )
     }
 }
 
@@ -86,6 +137,19 @@ impl<'l, 'b> Checked<'l, 'b> {
     /// assert!(out.starts_with("256 SHA256:") && out.ends_with(" me (ED25519)"));
     /// ```
     pub fn keygen_line(&self, alg: HashAlg) -> KeygenLine<'_, 'l, 'b> {
-        KeygenLine { checked: self, alg }
+        KeygenLine {
+            checked: self,
+            alg,
+            comment: ShownComment::of_line(self.line()),
+        }
+    }
+
+    /// The ssh-keygen line with a given comment (see [`crate::stream::Event`]).
+    pub fn keygen_line_with<'c>(&'c self, alg: HashAlg, comment: ShownComment<'c>) -> KeygenLine<'c, 'l, 'b> {
+        KeygenLine {
+            checked: self,
+            alg,
+            comment,
+        }
     }
 }

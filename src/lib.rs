@@ -69,3 +69,8 @@ pub use key::{
 pub use line::Line;
 pub use policy::Policy;
 pub use validate::{Checked, Validator, decode_base64};
+
+/// The README's examples, run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -59,6 +59,10 @@ pub struct Line<'a> {
     base64_at: usize,
     comment: Option<&'a [u8]>,
     comment_at: usize,
+    /// Blanks follow the base64 field (even if nothing else does).
+    blank_after_key: bool,
+    /// The line ended with CR LF (or a lone CR).
+    cr: bool,
 }
 
 fn is_blank(b: u8) -> bool {
@@ -75,8 +79,16 @@ fn blanks(i: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// Strips one line terminator (`\n`, `\r\n` or a lone `\r`).
 pub(crate) fn trim_eol(s: &[u8]) -> &[u8] {
+    trim_eol_cr(s).0
+}
+
+/// Strips one line terminator and says whether it held a CR.
+pub(crate) fn trim_eol_cr(s: &[u8]) -> (&[u8], bool) {
     let s = s.strip_suffix(b"\n").unwrap_or(s);
-    s.strip_suffix(b"\r").unwrap_or(s)
+    match s.strip_suffix(b"\r") {
+        Some(t) => (t, true),
+        None => (s, false),
+    }
 }
 
 /// Offset of the first non-blank byte.
@@ -115,7 +127,7 @@ impl<'a> Line<'a> {
     /// mistakes (a private key, an RFC 4716 block, a wrapped key, a missing
     /// type word, typographic quotes) are named.
     pub fn parse(input: &'a [u8]) -> Result<Line<'a>, Error> {
-        let s = trim_eol(input);
+        let (s, cr) = trim_eol_cr(input);
         if s.contains(&0) {
             let at = s.iter().position(|&b| b == 0).unwrap_or(0);
             return Err(Error::at_byte(ErrorKind::NulByte, at));
@@ -126,7 +138,7 @@ impl<'a> Line<'a> {
         }
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         if algorithm::lookup(first).is_some() {
-            return parse_key_part(s, i, None, None);
+            return parse_key_part(s, i, None, None).map(|l| l.with_cr(cr));
         }
         if let Some(kind) = diagnose(s, i, first) {
             return Err(Error::at_byte(kind, i));
@@ -144,7 +156,32 @@ impl<'a> Line<'a> {
         {
             return Err(Error::at_byte(kind, k));
         }
-        parse_key_part(s, k, Some(opts), None)
+        parse_key_part(s, k, Some(opts), None).map(|l| l.with_cr(cr))
+    }
+
+    const fn with_cr(mut self, cr: bool) -> Line<'a> {
+        self.cr = cr;
+        self
+    }
+
+    /// Parses `type base64 [comment]` at the start of `input` (after
+    /// blanks), without options: what OpenSSH's `sshkey_read` reads.
+    ///
+    /// # Errors
+    /// As [`Line::parse`].
+    pub fn parse_key(input: &'a [u8]) -> Result<Line<'a>, Error> {
+        let (s, cr) = trim_eol_cr(input);
+        let i = first_nonblank(s);
+        if i == s.len() || s[i] == b'#' {
+            return Err(Error::at_byte(ErrorKind::NoKey, i));
+        }
+        let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
+        if algorithm::lookup(first).is_none()
+            && let Some(kind) = diagnose(s, i, first)
+        {
+            return Err(Error::at_byte(kind, i));
+        }
+        parse_key_part(s, i, None, None).map(|l| l.with_cr(cr))
     }
 
     /// Parses a line the way `ssh-keygen -l` reads it: a key at the start of
@@ -153,7 +190,7 @@ impl<'a> Line<'a> {
     /// Returns the key-at-start parse first when the first field is a key
     /// type, else the parse after the leading field.
     pub(crate) fn parse_keygen_candidates(input: &'a [u8]) -> KeygenCandidates<'a> {
-        let s = trim_eol(input);
+        let (s, cr) = trim_eol_cr(input);
         if let Some(at) = s.iter().position(|&b| b == 0) {
             return KeygenCandidates::only(Err(Error::at_byte(ErrorKind::NulByte, at)));
         }
@@ -164,7 +201,7 @@ impl<'a> Line<'a> {
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         let starts_with_type = algorithm::lookup(first).is_some();
         let direct = if starts_with_type {
-            parse_key_part(s, i, None, None)
+            parse_key_part(s, i, None, None).map(|l| l.with_cr(cr))
         } else {
             Err(Error::at_byte(
                 diagnose(s, i, first).unwrap_or(ErrorKind::UnknownKeyType(Snippet::new(first))),
@@ -195,7 +232,7 @@ impl<'a> Line<'a> {
             return out;
         }
         let prefix = &s[i..j];
-        out.after_prefix = Some(parse_key_part(s, j + 1, None, Some(prefix)));
+        out.after_prefix = Some(parse_key_part(s, j + 1, None, Some(prefix)).map(|l| l.with_cr(cr)));
         out
     }
 
@@ -255,6 +292,16 @@ impl<'a> Line<'a> {
         self.comment_at
     }
 
+    /// Whether the line ended with CR LF.
+    pub const fn ended_with_cr(&self) -> bool {
+        self.cr
+    }
+
+    /// Whether blanks follow the base64 field.
+    pub(crate) const fn blank_after_key(&self) -> bool {
+        self.blank_after_key
+    }
+
     /// For lines read the `ssh-keygen -l` way: the leading field that was
     /// skipped (a known_hosts host list, or options).
     pub const fn prefix(&self) -> Option<&'a [u8]> {
@@ -298,7 +345,7 @@ fn parse_key_part<'a>(
             return Err(Error::at_byte(ErrorKind::Base64Symbol(b64[bad]), b64_at + bad));
         }
     };
-    let (rest, _) = blanks(rest).unwrap_or((rest, &[]));
+    let (rest, gap) = blanks(rest).unwrap_or((rest, &[]));
     let comment_at = s.len() - rest.len();
     Ok(Line {
         raw: s,
@@ -310,6 +357,8 @@ fn parse_key_part<'a>(
         base64_at: b64_at,
         comment: (!rest.is_empty()).then_some(rest),
         comment_at,
+        blank_after_key: !gap.is_empty(),
+        cr: false,
     })
 }
 

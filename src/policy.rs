@@ -72,6 +72,10 @@ pub struct Policy {
     pub strict_options: bool,
     /// Comments must be UTF-8 without control characters.
     pub strict_comment: bool,
+    /// Read lines as OpenSSH does, as C strings: a NUL byte ends the line
+    /// and what follows is ignored. Off, a NUL is an error (`line.nul`):
+    /// hidden text after a NUL is a way to smuggle content past a reviewer.
+    pub nul_ends_line: bool,
     /// Longest line accepted, in bytes.
     pub max_line_len: usize,
     /// Largest decoded key blob, in bytes.
@@ -107,6 +111,7 @@ pub const OPENSSH: Policy = Policy {
     sk_application_ssh: false,
     strict_options: false,
     strict_comment: false,
+    nul_ends_line: true,
     max_line_len: 1 << 20,
     max_blob_len: 3 << 18,
 };
@@ -131,11 +136,21 @@ pub const STRICT: Policy = Policy {
     sk_application_ssh: true,
     strict_options: true,
     strict_comment: true,
+    nul_ends_line: false,
     max_line_len: 1 << 16,
     max_blob_len: 3 << 14,
 };
 
 impl Policy {
+    /// The part of a raw line the policy reads: up to a NUL when
+    /// [`Policy::nul_ends_line`] is set, else all of it.
+    pub fn visible<'a>(&self, line: &'a [u8]) -> &'a [u8] {
+        match (self.nul_ends_line, line.iter().position(|&b| b == 0)) {
+            (true, Some(i)) => &line[..i],
+            _ => line,
+        }
+    }
+
     /// A preset by name (`openssh`, `strict`).
     pub fn by_name(name: &str) -> Option<Policy> {
         match name {

@@ -6,7 +6,8 @@
 
 use std::io::{self, BufRead};
 
-use crate::error::{Error, ErrorKind, PrivateKeyKind};
+use crate::error::{Error, ErrorKind};
+use crate::keygen::ShownComment;
 use crate::line::{self, LineReader, RawLine};
 use crate::validate::{Checked, Validator};
 
@@ -19,6 +20,10 @@ pub enum Event<'c, 'l, 'b> {
         line: u64,
         /// The key.
         checked: &'c Checked<'l, 'b>,
+        /// The comment `ssh-keygen -l` shows for it: usually
+        /// [`ShownComment::of_line`], but a file read as a private key file
+        /// shows its first key's comment up to a CR, or the file name.
+        comment: ShownComment<'c>,
     },
     /// An invalid line.
     Invalid {
@@ -37,6 +42,19 @@ pub struct Summary {
     pub valid: u64,
     /// Invalid key lines (an input without key lines counts as one).
     pub invalid: u64,
+    /// [`keygen`] read the input as a private key file (its first line
+    /// mentions `PRIVATE KEY`) and found no public key line in it: like
+    /// ssh-keygen, a caller with a file system may try `FILE.pub` next.
+    pub private_key_file: bool,
+}
+
+/// Where an input comes from, for [`keygen`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// Standard input.
+    Stdin,
+    /// A file with this name.
+    File(&'a str),
 }
 
 fn trim_start(s: &[u8]) -> &[u8] {
@@ -112,6 +130,7 @@ pub fn check<R: BufRead>(
                 f(Event::Key {
                     line: number,
                     checked: &c,
+                    comment: ShownComment::of_line(c.line()),
                 })?;
             }
             Err(e) => {
@@ -141,23 +160,28 @@ pub fn check<R: BufRead>(
 
 /// Reads `input` the way `ssh-keygen -l -f FILE` does and calls `f` for
 /// every key it would print and every line it would skip (ssh-keygen skips
-/// them silently; keyvet says why). A file whose first line mentions
-/// `PRIVATE KEY` is a private key to ssh-keygen (not on standard input): it
-/// is reported as such and reading stops. An input with no valid key is
-/// reported as [`ErrorKind::EmptyInput`] at line 0, as ssh-keygen fails with
-/// "is not a public key file".
+/// them silently; keyvet says why).
+///
+/// When the first line of a file mentions `PRIVATE KEY`, ssh-keygen reads
+/// the file as a private key file: it shows the first bare public key line in
+/// it (with its comment up to a CR, or the file name when it has none) and
+/// stops; [`Summary::private_key_file`] tells a caller that nothing was
+/// found that way. An input with no valid key is reported as
+/// [`ErrorKind::EmptyInput`] at line 0, as ssh-keygen fails with "is not a
+/// public key file".
 ///
 /// # Errors
 /// I/O errors of the input, and errors returned by `f`.
 pub fn keygen<R: BufRead>(
     input: R,
-    from_stdin: bool,
+    source: Source<'_>,
     v: &mut Validator,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
     let max = v.policy().max_line_len;
     let mut reader = LineReader::new(input, max);
     let mut s = Summary::default();
+    let mut private = None;
     while let Some(raw) = reader.next_line()? {
         let (number, bytes) = match raw {
             RawLine::TooLong { number, len } => {
@@ -170,20 +194,21 @@ pub fn keygen<R: BufRead>(
             }
             RawLine::Line { number, bytes } => (number, bytes),
         };
-        if line::is_skipped(bytes) {
-            continue;
+        let visible = v.policy().visible(bytes);
+        if let (1, Source::File(name)) = (number, source)
+            && !line::is_skipped(visible)
+            && visible.windows(11).any(|w| w == b"PRIVATE KEY")
+        {
+            private = Some(name);
         }
-        if number == 1 && !from_stdin && bytes.windows(11).any(|w| w == b"PRIVATE KEY") {
-            let error = match v.check_line(bytes) {
-                Err(e) => e,
-                Ok(_) => Error::new(ErrorKind::PrivateKey(PrivateKeyKind::Other)),
-            };
-            s.invalid += 1;
-            f(Event::Invalid {
-                line: number,
-                error: error.with_line(number),
-            })?;
-            return Ok(s);
+        if let Some(name) = private {
+            match public_key_line(number, bytes, name, v, &mut f, &mut s)? {
+                Flow::Found | Flow::Stop => return Ok(s),
+                Flow::Next => continue,
+            }
+        }
+        if line::is_skipped(visible) {
+            continue;
         }
         match v.check_keygen_line(bytes) {
             Ok(c) => {
@@ -191,6 +216,7 @@ pub fn keygen<R: BufRead>(
                 f(Event::Key {
                     line: number,
                     checked: &c,
+                    comment: ShownComment::of_line(c.line()),
                 })?;
             }
             Err(e) => {
@@ -202,6 +228,10 @@ pub fn keygen<R: BufRead>(
             }
         }
     }
+    if private.is_some() {
+        s.private_key_file = true;
+        return Ok(s);
+    }
     if s.valid == 0 {
         s.invalid += 1;
         f(Event::Invalid {
@@ -210,4 +240,96 @@ pub fn keygen<R: BufRead>(
         })?;
     }
     Ok(s)
+}
+
+/// Reads a public key file the way OpenSSH's `sshkey_load_public` does
+/// (used by `ssh-keygen -l` for `FILE.pub` beside a private key file): the
+/// first bare key line wins and is shown with its comment up to a CR, or
+/// with `name` when it has none; reading stops at a `-----BEGIN` line.
+///
+/// # Errors
+/// I/O errors of the input, and errors returned by `f`.
+pub fn keygen_public_file<R: BufRead>(
+    input: R,
+    name: &str,
+    v: &mut Validator,
+    mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<Summary> {
+    let max = v.policy().max_line_len;
+    let mut reader = LineReader::new(input, max);
+    let mut s = Summary::default();
+    while let Some(raw) = reader.next_line()? {
+        let RawLine::Line { number, bytes } = raw else { continue };
+        match public_key_line(number, bytes, name, v, &mut f, &mut s)? {
+            Flow::Found | Flow::Stop => return Ok(s),
+            Flow::Next => {}
+        }
+    }
+    Ok(s)
+}
+
+enum Flow {
+    Found,
+    Stop,
+    Next,
+}
+
+/// One line of `sshkey_try_load_public`.
+fn public_key_line(
+    number: u64,
+    bytes: &[u8],
+    name: &str,
+    v: &mut Validator,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+    s: &mut Summary,
+) -> io::Result<Flow> {
+    let visible = v.policy().visible(bytes);
+    // Lines starting with '#' or empty are skipped; a PEM block ends the
+    // search (it is a private key).
+    match visible.first() {
+        None | Some(b'#') => return Ok(Flow::Next),
+        Some(_) if visible.starts_with(b"-----BEGIN") => {
+            s.private_key_file = true;
+            if let Err(e) = v.check_line(bytes) {
+                s.invalid += 1;
+                f(Event::Invalid {
+                    line: number,
+                    error: e.with_line(number),
+                })?;
+            }
+            return Ok(Flow::Stop);
+        }
+        Some(_) => {}
+    }
+    if line::is_skipped(visible) {
+        return Ok(Flow::Next);
+    }
+    match v.check_key_line(bytes) {
+        Ok(c) => {
+            s.valid += 1;
+            s.private_key_file = false;
+            let comment = match c.line().comment_bytes() {
+                Some(t) => {
+                    let end = t.iter().position(|&b| b == b'\r').unwrap_or(t.len());
+                    &t[..end]
+                }
+                None => &[][..],
+            };
+            let comment = if comment.is_empty() { name.as_bytes() } else { comment };
+            f(Event::Key {
+                line: number,
+                checked: &c,
+                comment: ShownComment::new(Some(comment)),
+            })?;
+            Ok(Flow::Found)
+        }
+        Err(e) => {
+            s.invalid += 1;
+            f(Event::Invalid {
+                line: number,
+                error: e.with_line(number),
+            })?;
+            Ok(Flow::Next)
+        }
+    }
 }

@@ -145,6 +145,8 @@ impl<'l, 'b> Checked<'l, 'b> {
 pub struct Validator {
     policy: Policy,
     buf: Vec<u8>,
+    /// For base64 with embedded control whitespace, which OpenSSH skips.
+    scratch: Vec<u8>,
 }
 
 impl Validator {
@@ -153,6 +155,7 @@ impl Validator {
         Validator {
             policy,
             buf: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -166,6 +169,7 @@ impl Validator {
     /// # Errors
     /// The first rule the line breaks, with its position.
     pub fn check_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
             return Err(Error::new(ErrorKind::LineTooLong {
@@ -175,8 +179,7 @@ impl Validator {
         }
         let parsed = Line::parse(line)?;
         check_line_policy(&parsed, &self.policy)?;
-        decode_base64(parsed.base64(), &mut self.buf, self.policy.max_blob_len)
-            .map_err(|e| shift(e, parsed.base64_offset()))?;
+        self.decode(&parsed)?;
         let key = check_blob_inner(&self.buf, &self.policy, Some(parsed.algorithm()))
             .map_err(|e| e.or_byte(parsed.base64_offset()))?;
         Ok(Checked { line: parsed, key })
@@ -191,6 +194,7 @@ impl Validator {
     /// line when it starts with a key type, else that of the key after the
     /// leading field.
     pub fn check_keygen_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
             return Err(Error::new(ErrorKind::LineTooLong {
@@ -220,9 +224,49 @@ impl Validator {
         }
     }
 
+    /// Decodes the line's base64 into the buffer. OpenSSH's `b64_pton`
+    /// skips whitespace anywhere; the only whitespace a base64 field can
+    /// hold is CR, LF, VT or FF, which the openssh policy skips too and the
+    /// strict one (canonical encodings) refuses.
+    fn decode(&mut self, l: &Line<'_>) -> Result<(), Error> {
+        let max = self.policy.max_blob_len;
+        let b64 = l.base64();
+        match decode_base64(b64, &mut self.buf, max) {
+            Ok(()) => Ok(()),
+            Err(e) if !self.policy.canonical_encoding && b64.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b) => {
+                self.scratch.clear();
+                self.scratch
+                    .extend(b64.bytes().filter(|b| !(b.is_ascii_whitespace() || *b == 0x0b)));
+                let stripped = std::str::from_utf8(&self.scratch).map_err(|_| shift(e, l.base64_offset()))?;
+                decode_base64(stripped, &mut self.buf, max).map_err(|_| shift(e, l.base64_offset()))
+            }
+            Err(e) => Err(shift(e, l.base64_offset())),
+        }
+    }
+
+    /// Reads a bare `type base64 [comment]` line, without options (what
+    /// OpenSSH's `sshkey_read` reads, e.g. in a `.pub` file), and validates
+    /// the key.
+    ///
+    /// # Errors
+    /// The first rule the line breaks.
+    pub fn check_key_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        let line = self.policy.visible(line);
+        let trimmed = line::trim_eol(line);
+        if trimmed.len() > self.policy.max_line_len {
+            return Err(Error::new(ErrorKind::LineTooLong {
+                len: trimmed.len(),
+                max: self.policy.max_line_len,
+            }));
+        }
+        let parsed = Line::parse_key(line)?;
+        self.try_line(&parsed)?;
+        self.finish(parsed)
+    }
+
     fn try_line(&mut self, l: &Line<'_>) -> Result<(), Error> {
         check_line_policy_keygen(l, &self.policy)?;
-        decode_base64(l.base64(), &mut self.buf, self.policy.max_blob_len).map_err(|e| shift(e, l.base64_offset()))?;
+        self.decode(l)?;
         check_blob_inner(&self.buf, &self.policy, Some(l.algorithm()))
             .map(|_| ())
             .map_err(|e| e.or_byte(l.base64_offset()))

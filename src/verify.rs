@@ -173,11 +173,11 @@ macro_rules! ecdsa_verify {
         let vk = $krate::ecdsa::VerifyingKey::from_sec1_bytes($point).map_err(|_| ErrorKind::CertSignatureInvalid)?;
         let r = field_bytes::<$n>($r).ok_or(ErrorKind::CertSignatureInvalid)?;
         let s = field_bytes::<$n>($s).ok_or(ErrorKind::CertSignatureInvalid)?;
-        let sig = $krate::ecdsa::Signature::from_scalars(
-            $krate::FieldBytes::clone_from_slice(&r),
-            $krate::FieldBytes::clone_from_slice(&s),
-        )
-        .map_err(|_| ErrorKind::CertSignatureInvalid)?;
+        let mut rs = [0u8; $n * 2];
+        rs[..$n].copy_from_slice(&r);
+        rs[$n..].copy_from_slice(&s);
+        // Refuses r or s of zero or not below the group order.
+        let sig = $krate::ecdsa::Signature::from_slice(&rs).map_err(|_| ErrorKind::CertSignatureInvalid)?;
         vk.verify_prehash($prehash, &sig)
             .map_err(|_| ErrorKind::CertSignatureInvalid)
     }};

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use keyvet::stream::{self, Event};
+use keyvet::stream::{self, Event, Source};
 use keyvet::{HashAlg, Policy, Validator};
 
 /// The public conformance corpus, read in place. Tests fail loudly if it is
@@ -54,12 +54,12 @@ impl Tsv {
 
 /// What `ssh-keygen -l [-E md5]` would print for an input, per keyvet, and
 /// whether it would succeed (print at least one key).
-pub fn keygen_output(input: &[u8], from_stdin: bool, policy: Policy, alg: HashAlg) -> (bool, Vec<String>) {
+pub fn keygen_output(input: &[u8], source: Source<'_>, policy: Policy, alg: HashAlg) -> (bool, Vec<String>) {
     let mut v = Validator::new(policy);
     let mut lines = Vec::new();
-    let s = stream::keygen(input, from_stdin, &mut v, |e| {
-        if let Event::Key { checked, .. } = e {
-            lines.push(checked.keygen_line(alg).to_string());
+    let s = stream::keygen(input, source, &mut v, |e| {
+        if let Event::Key { checked, comment, .. } = e {
+            lines.push(checked.keygen_line_with(alg, comment).to_string());
         }
         Ok(())
     })

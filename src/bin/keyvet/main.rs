@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use keyvet::keygen::Escaped;
-use keyvet::stream::{self, Event};
+use keyvet::stream::{self, Event, Source};
 use keyvet::{HashAlg, Policy, Validator, policy};
 
 mod json;
@@ -157,7 +157,7 @@ fn check<W: Write>(
 ) -> io::Result<()> {
     let mut v = Validator::new(policy);
     let summary = stream::check(input, &mut v, |event| match event {
-        Event::Key { line, checked } => {
+        Event::Key { line, checked, .. } => {
             if json {
                 json::valid(out, name, line, checked)
             } else {
@@ -192,13 +192,30 @@ fn fingerprint<W: Write>(
     alg: HashAlg,
 ) -> io::Result<()> {
     let mut v = Validator::new(policy);
-    let summary = stream::keygen(input, name == "-", &mut v, |event| match event {
-        Event::Key { checked, .. } => writeln!(out, "{}", checked.keygen_line(alg)),
+    let source = if name == "-" { Source::Stdin } else { Source::File(name) };
+    let mut on_event = |event: Event<'_, '_, '_>| match event {
+        Event::Key { checked, comment, .. } => writeln!(out, "{}", checked.keygen_line_with(alg, comment)),
         Event::Invalid { error, .. } => {
             eprintln!("{name}: {error} [{}]", error.code());
             Ok(())
         }
-    })?;
+    };
+    let mut summary = stream::keygen(input, source, &mut v, &mut on_event)?;
+    if summary.private_key_file {
+        // As ssh-keygen: a private key file's public half may be beside it.
+        let pubname = format!("{name}.pub");
+        if let Ok(f) = File::open(&pubname) {
+            let s = stream::keygen_public_file(BufReader::new(f), &pubname, &mut v, &mut on_event)?;
+            summary.valid += s.valid;
+        }
+        if summary.valid == 0 {
+            eprintln!(
+                "{name}: no public key found; reading a private key is not supported yet [{}]",
+                keyvet::ErrorKind::EmptyInput.code()
+            );
+            summary.invalid += 1;
+        }
+    }
     o.invalid |= summary.invalid > 0;
     Ok(())
 }
