@@ -52,6 +52,7 @@ mod key;
 pub mod keygen;
 pub mod line;
 pub mod policy;
+pub mod profile;
 pub mod stream;
 mod validate;
 pub mod verify;

@@ -23,9 +23,12 @@ use crate::algorithm::{Algorithm, AlgorithmSet, CertVersion, KeyType};
 pub struct Policy {
     /// Name, for reports (`openssh`, `strict`).
     pub name: &'static str,
-    /// Algorithms accepted. Applies to the key, to a certificate's
-    /// algorithm, and to the type of a certificate's signature (CA) key.
+    /// Algorithms accepted for the key (for a certificate, its certificate
+    /// algorithm).
     pub algorithms: AlgorithmSet,
+    /// Key types accepted as a certificate's signature (CA) key; only the
+    /// plain algorithms of the set matter.
+    pub ca_algorithms: AlgorithmSet,
     /// Accept signature-algorithm aliases as type words (`rsa-sha2-256`,
     /// `webauthn-sk-ecdsa-sha2-nistp256@openssh.com`), as OpenSSH does.
     /// Strict refuses them: they are not key types, and other parsers reject
@@ -99,6 +102,7 @@ const V00_DSA: Algorithm = match Algorithm::cert(KeyType::Dsa, CertVersion::V00)
 pub const OPENSSH: Policy = Policy {
     name: "openssh",
     algorithms: AlgorithmSet::ALL.without(V00_RSA).without(V00_DSA),
+    ca_algorithms: AlgorithmSet::ALL,
     allow_type_aliases: true,
     canonical_encoding: false,
     min_rsa_bits: 1024,
@@ -124,6 +128,7 @@ pub const STRICT: Policy = Policy {
         .without_key_type(DSA)
         .without(V00_RSA)
         .without(V00_DSA),
+    ca_algorithms: AlgorithmSet::ALL.without_key_type(DSA),
     allow_type_aliases: false,
     canonical_encoding: true,
     min_rsa_bits: 2048,

@@ -461,7 +461,7 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
     check_public(c.key(), p)?;
     let ca = c.signature_key().key();
     let ca_alg = Algorithm::plain(ca.key_type());
-    if !p.algorithms.contains(ca_alg) {
+    if !p.ca_algorithms.contains(ca_alg) {
         return Err(Error::in_blob(ErrorKind::AlgorithmNotAllowed(ca_alg), 0, "type").in_signature_key());
     }
     check_public(ca, p).map_err(Error::in_signature_key)?;

@@ -12,6 +12,7 @@ use keyvet::keygen::Escaped;
 use keyvet::stream::{self, Event, Source};
 use keyvet::{HashAlg, Policy, Validator, policy};
 
+mod import;
 mod json;
 
 /// Validate and fingerprint SSH public keys.
@@ -47,6 +48,107 @@ enum Command {
         /// Files to read; standard input when none or `-`.
         files: Vec<String>,
     },
+    /// Serve cloud ImportKeyPair requests: prints the API's response body
+    /// for each, as one JSON line.
+    #[command(group(clap::ArgGroup::new("mode").required(true).args(["requests", "name"])))]
+    Import {
+        /// The API.
+        #[arg(long, value_enum)]
+        profile: ProfileArg,
+        /// JSON Lines of requests with the API's parameter names (`-`:
+        /// standard input), served in order against one store.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["tags", "file"])]
+        requests: Option<String>,
+        /// The key pair name of a single request.
+        #[arg(long)]
+        name: Option<String>,
+        /// A tag of the single request (repeatable).
+        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+        tags: Vec<(String, String)>,
+        /// `ProjectId` of a single tencent-cvm request.
+        #[arg(long, default_value_t = 0)]
+        project_id: i64,
+        /// `RegionId` of a single alibaba-ecs request.
+        #[arg(long, default_value = "cn-hangzhou")]
+        region: String,
+        /// `ResourceGroupId` of a single alibaba-ecs request.
+        #[arg(long)]
+        resource_group: Option<String>,
+        /// A project that exists besides 0 (repeatable).
+        #[arg(long = "known-project", value_name = "ID")]
+        known_projects: Vec<i64>,
+        /// A resource group that exists (repeatable).
+        #[arg(long = "known-resource-group", value_name = "ID")]
+        known_resource_groups: Vec<String>,
+        /// XML response bodies (alibaba-ecs's Format=XML).
+        #[arg(long)]
+        xml: bool,
+        /// Keep key pairs in this JSON Lines file across runs (default: in
+        /// memory, for this run only).
+        #[arg(long, value_name = "FILE")]
+        store: Option<String>,
+        /// Key pairs allowed per account or region (default: the profile's).
+        #[arg(long)]
+        quota: Option<usize>,
+        /// The public key of the single request (standard input when absent or `-`).
+        file: Option<String>,
+    },
+    /// Serve a CreateKeyPair request: create a key pair and print the API's
+    /// response body (the private key is printed, never stored).
+    Create {
+        /// The API (only tencent-cvm-v2 documents a create call).
+        #[arg(long, value_enum)]
+        profile: CreateProfileArg,
+        /// The key pair name.
+        #[arg(long)]
+        name: String,
+        /// The key type: rsa (the documented output), ed25519, ecdsa-p256, ecdsa-p384.
+        #[arg(long = "type", value_enum, default_value_t = KeyTypeArg::Rsa)]
+        key_type: KeyTypeArg,
+        /// RSA size in bits.
+        #[arg(long, default_value_t = 2048)]
+        bits: usize,
+        /// Keep key pairs in this JSON Lines file across runs.
+        #[arg(long, value_name = "FILE")]
+        store: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CreateProfileArg {
+    TencentCvmV2,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KeyTypeArg {
+    Rsa,
+    Ed25519,
+    EcdsaP256,
+    EcdsaP384,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    TencentCvm,
+    TencentCvmV2,
+    AlibabaEcs,
+}
+
+impl ProfileArg {
+    fn profile(self) -> &'static keyvet::profile::Profile {
+        match self {
+            ProfileArg::TencentCvm => &keyvet::profile::tencent_cvm::IMPORT,
+            ProfileArg::TencentCvmV2 => &keyvet::profile::tencent_cvm::IMPORT_V2,
+            ProfileArg::AlibabaEcs => &keyvet::profile::alibaba_ecs::IMPORT,
+        }
+    }
+}
+
+fn parse_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) => Ok((k.to_string(), v.to_string())),
+        None => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -97,6 +199,79 @@ fn main() -> ExitCode {
                 |name, input, out, o| fingerprint(name, input, out, o, policy.policy(), alg),
                 &mut out,
             )
+        }
+        Command::Import {
+            profile,
+            requests,
+            name,
+            tags,
+            project_id,
+            region,
+            resource_group,
+            known_projects,
+            known_resource_groups,
+            xml,
+            store,
+            quota,
+            file,
+        } => {
+            let mut profile = *profile.profile();
+            if let Some(q) = quota {
+                profile.quota = q;
+            }
+            let args = import::ImportArgs {
+                profile,
+                requests,
+                name,
+                tags,
+                project_id,
+                region,
+                resource_group,
+                known_projects,
+                known_resource_groups,
+                xml,
+                store,
+                file,
+            };
+            import::run(&args, &mut out).map(|all_ok| Outcome {
+                invalid: !all_ok,
+                io_error: false,
+            })
+        }
+        Command::Create {
+            profile: CreateProfileArg::TencentCvmV2,
+            name,
+            key_type,
+            bits,
+            store,
+        } => {
+            use keyvet::profile::create::NewKey;
+            let kind = match key_type {
+                KeyTypeArg::Rsa => NewKey::Rsa(bits),
+                KeyTypeArg::Ed25519 => NewKey::Ed25519,
+                KeyTypeArg::EcdsaP256 => NewKey::EcdsaP256,
+                KeyTypeArg::EcdsaP384 => NewKey::EcdsaP384,
+            };
+            let mem = keyvet::profile::MemoryStore::new();
+            let store: Box<dyn keyvet::profile::KeyStore> = match &store {
+                Some(path) => match keyvet::profile::FileStore::open(path, mem) {
+                    Ok(s) => Box::new(s),
+                    Err(e) => {
+                        eprintln!("keyvet: {path}: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => Box::new(mem),
+            };
+            let profile = &keyvet::profile::tencent_cvm::IMPORT_V2;
+            let (body, ok) = match profile.create(Some(&name), kind, store.as_ref(), &keyvet::profile::RandomIds) {
+                Ok(c) => (c.to_json(), true),
+                Err(e) => (e.to_json(), false),
+            };
+            writeln!(out, "{body}").map(|()| Outcome {
+                invalid: !ok,
+                io_error: false,
+            })
         }
     };
     let flushed = out.flush();

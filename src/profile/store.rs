@@ -1,0 +1,288 @@
+//! The state the key-pair APIs need: names, keys and quotas.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+/// A key pair as a store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    /// The key pair's name.
+    pub name: String,
+    /// The key's SHA-256 fingerprint (`SHA256:...`), which identifies the
+    /// key bytes whatever the comment or options.
+    pub fingerprint: String,
+    /// The ID the API returned for it.
+    pub key_id: String,
+}
+
+/// Why an insertion was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// The name is taken in this scope.
+    Name,
+    /// The same key is already stored in this scope.
+    Key,
+    /// The scope holds its quota of keys.
+    Quota,
+    /// The store could not record the key (an I/O error).
+    Unavailable,
+}
+
+/// What a key-pair API stores. `insert` must be atomic: of two concurrent
+/// inserts of one name or one key, exactly one succeeds.
+pub trait KeyStore: Send + Sync {
+    /// Stores `key` in `scope` (an account, a region) unless its name is
+    /// taken, its fingerprint is present (when `unique_keys`), or the scope
+    /// already holds `quota` keys. Checks in that order.
+    ///
+    /// # Errors
+    /// The first [`Conflict`] found; nothing is stored then.
+    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict>;
+
+    /// Number of keys in `scope`.
+    fn count(&self, scope: &str) -> usize;
+
+    /// Whether a project exists (Tencent `ProjectId`; 0 is the default project).
+    fn project_exists(&self, id: i64) -> bool;
+
+    /// Whether a resource group exists (Alibaba `ResourceGroupId`).
+    fn resource_group_exists(&self, id: &str) -> bool;
+}
+
+#[derive(Debug, Default)]
+struct Scope {
+    names: HashMap<String, String>,
+    fingerprints: HashSet<String>,
+}
+
+/// An in-memory [`KeyStore`], safe under concurrent use (one mutex; every
+/// operation is short).
+///
+/// ```
+/// use keyvet::profile::{Conflict, KeyStore, MemoryStore, StoredKey};
+/// let s = MemoryStore::new();
+/// let k = |name: &str, fp: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: "skey-1".into() };
+/// assert_eq!(s.insert("r", k("a", "SHA256:x"), 2, true), Ok(()));
+/// assert_eq!(s.insert("r", k("a", "SHA256:y"), 2, true), Err(Conflict::Name));
+/// assert_eq!(s.insert("r", k("b", "SHA256:x"), 2, true), Err(Conflict::Key));
+/// assert_eq!(s.insert("r", k("b", "SHA256:y"), 2, true), Ok(()));
+/// assert_eq!(s.insert("r", k("c", "SHA256:z"), 2, true), Err(Conflict::Quota));
+/// assert_eq!(s.count("r"), 2);
+/// ```
+#[derive(Debug)]
+pub struct MemoryStore {
+    scopes: Mutex<HashMap<String, Scope>>,
+    projects: HashSet<i64>,
+    resource_groups: HashSet<String>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> MemoryStore {
+        MemoryStore::new()
+    }
+}
+
+impl MemoryStore {
+    /// An empty store that knows the default project 0 and no resource
+    /// group.
+    pub fn new() -> MemoryStore {
+        MemoryStore {
+            scopes: Mutex::new(HashMap::new()),
+            projects: HashSet::from([0]),
+            resource_groups: HashSet::new(),
+        }
+    }
+
+    /// Adds known projects.
+    #[must_use]
+    pub fn with_projects(mut self, ids: impl IntoIterator<Item = i64>) -> MemoryStore {
+        self.projects.extend(ids);
+        self
+    }
+
+    /// Adds known resource groups.
+    #[must_use]
+    pub fn with_resource_groups<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> MemoryStore {
+        self.resource_groups.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// The key IDs stored in a scope, by name.
+    pub fn key_ids(&self, scope: &str) -> Vec<(String, String)> {
+        let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut v: Vec<_> = scopes
+            .get(scope)
+            .map(|s| s.names.iter().map(|(n, id)| (n.clone(), id.clone())).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+impl MemoryStore {
+    /// Inserts after every check passed and `commit` succeeded, all under
+    /// the store's lock.
+    pub(crate) fn insert_then(
+        &self,
+        scope: &str,
+        key: StoredKey,
+        quota: usize,
+        unique_keys: bool,
+        commit: impl FnOnce(&str, &StoredKey) -> Result<(), Conflict>,
+    ) -> Result<(), Conflict> {
+        // A panic elsewhere cannot leave a scope half-written: every update
+        // below is a single insert after all checks.
+        let mut scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let s = scopes.entry(scope.to_string()).or_default();
+        if s.names.contains_key(&key.name) {
+            return Err(Conflict::Name);
+        }
+        if unique_keys && s.fingerprints.contains(&key.fingerprint) {
+            return Err(Conflict::Key);
+        }
+        if s.names.len() >= quota {
+            return Err(Conflict::Quota);
+        }
+        commit(scope, &key)?;
+        s.fingerprints.insert(key.fingerprint);
+        s.names.insert(key.name, key.key_id);
+        Ok(())
+    }
+}
+
+impl KeyStore for MemoryStore {
+    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
+        self.insert_then(scope, key, quota, unique_keys, |_, _| Ok(()))
+    }
+
+    fn count(&self, scope: &str) -> usize {
+        let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        scopes.get(scope).map_or(0, |s| s.names.len())
+    }
+
+    fn project_exists(&self, id: i64) -> bool {
+        self.projects.contains(&id)
+    }
+
+    fn resource_group_exists(&self, id: &str) -> bool {
+        self.resource_groups.contains(id)
+    }
+}
+
+/// A [`MemoryStore`] kept in a file: JSON Lines, one stored key per line,
+/// loaded at open and appended (and flushed) before each insert is
+/// visible. If the file cannot be written, the insert fails with
+/// [`Conflict::Unavailable`] and nothing is stored.
+#[derive(Debug)]
+pub struct FileStore {
+    mem: MemoryStore,
+    path: std::path::PathBuf,
+}
+
+impl FileStore {
+    /// Opens (or starts) a store file. A missing file is an empty store.
+    ///
+    /// # Errors
+    /// When an existing file cannot be read or holds a malformed line.
+    pub fn open(path: impl Into<std::path::PathBuf>, mem: MemoryStore) -> std::io::Result<FileStore> {
+        let path = path.into();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                    let bad = || {
+                        std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!("{}:{}: malformed store line", path.display(), n + 1),
+                        )
+                    };
+                    let v: serde_json::Value = serde_json::from_str(line).map_err(|_| bad())?;
+                    let field = |k: &str| {
+                        v.get(k)
+                            .and_then(serde_json::Value::as_str)
+                            .map(String::from)
+                            .ok_or_else(bad)
+                    };
+                    let key = StoredKey {
+                        name: field("name")?,
+                        fingerprint: field("fingerprint")?,
+                        key_id: field("key_id")?,
+                    };
+                    // Loading never enforces quotas: the file is the truth.
+                    let _ = mem.insert(&field("scope")?, key, usize::MAX, false);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {}
+            Err(e) => return Err(e),
+        }
+        Ok(FileStore { mem, path })
+    }
+}
+
+impl KeyStore for FileStore {
+    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
+        self.mem.insert_then(scope, key, quota, unique_keys, |scope, key| {
+            use std::io::Write;
+            let line = serde_json::json!({
+                "scope": scope,
+                "name": key.name,
+                "fingerprint": key.fingerprint,
+                "key_id": key.key_id,
+            });
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .map_err(|_| Conflict::Unavailable)?;
+            writeln!(f, "{line}")
+                .and_then(|()| f.flush())
+                .map_err(|_| Conflict::Unavailable)
+        })
+    }
+
+    fn count(&self, scope: &str) -> usize {
+        self.mem.count(scope)
+    }
+
+    fn project_exists(&self, id: i64) -> bool {
+        self.mem.project_exists(id)
+    }
+
+    fn resource_group_exists(&self, id: &str) -> bool {
+        self.mem.resource_group_exists(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn concurrent_duplicate_inserts_exactly_one_wins() {
+        for _ in 0..50 {
+            let s = Arc::new(MemoryStore::new());
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let s = Arc::clone(&s);
+                    std::thread::spawn(move || {
+                        s.insert(
+                            "r",
+                            StoredKey {
+                                name: format!("n{i}"),
+                                fingerprint: "SHA256:same".into(),
+                                key_id: format!("skey-{i}"),
+                            },
+                            500,
+                            true,
+                        )
+                    })
+                })
+                .collect();
+            let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+            assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+            assert!(results.iter().all(|r| matches!(r, Ok(()) | Err(Conflict::Key))));
+            assert_eq!(s.count("r"), 1);
+        }
+    }
+}
