@@ -424,6 +424,43 @@ pub enum ErrorKind {
     /// The algorithm is not allowed by the policy.
     #[error("{alg} keys are not accepted by this policy{advice}", alg = .0, advice = algorithm_advice(*.0))]
     AlgorithmNotAllowed(Algorithm),
+
+    // ----- conversion (crate::convert) ----------------------------------------
+    /// A private key whose public half cannot be read without its passphrase.
+    #[error(
+        "this {0} is encrypted, and keyvet never asks for passphrases: upload the matching .pub file, or print the public key with `ssh-keygen -y -f KEYFILE` and upload that"
+    )]
+    ConvertEncrypted(PrivateKeyKind),
+    /// A key block or key file that breaks its format.
+    #[error("malformed {format}: {reason}")]
+    ConvertMalformed {
+        /// The form the input claims to be.
+        format: crate::convert::Format,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A PEM block whose label names no SSH key (a certificate, a PGP key...).
+    #[error(
+        "a PEM block labelled '{0}' holds no SSH key; paste an OpenSSH public key, or a PEM PUBLIC KEY or PRIVATE KEY block"
+    )]
+    ConvertPemLabel(Snippet),
+    /// A key in a form or of an algorithm that cannot be converted.
+    #[error("{0}")]
+    ConvertUnsupported(&'static str),
+    /// An input over the conversion cap.
+    #[error("the input is {len} bytes, over the limit of {max} bytes for one key")]
+    ConvertTooLarge {
+        /// Its length.
+        len: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// A private key file from which no key can be read (ssh-keygen: "is
+    /// not a key file").
+    #[error(
+        "no key can be read from this file: it is neither an OpenSSH private key nor a PEM private key ssh-keygen reads; upload the public key (the .pub file) instead"
+    )]
+    ConvertNoKey,
 }
 
 fn algorithm_advice(a: Algorithm) -> &'static str {
@@ -521,6 +558,12 @@ impl ErrorKind {
             E::CertSignatureInvalid => "cert.signature.invalid",
             E::CertSignatureSha1 => "cert.signature.sha1",
             E::AlgorithmNotAllowed(_) => "policy.algorithm",
+            E::ConvertEncrypted(_) => "convert.encrypted",
+            E::ConvertMalformed { .. } => "convert.malformed",
+            E::ConvertPemLabel(_) => "convert.pem_label",
+            E::ConvertUnsupported(_) => "convert.unsupported",
+            E::ConvertTooLarge { .. } => "convert.too_large",
+            E::ConvertNoKey => "convert.no_key",
         }
     }
 }

@@ -45,6 +45,7 @@
 
 mod algorithm;
 pub mod cert;
+pub mod convert;
 mod ec;
 mod error;
 pub mod fingerprint;

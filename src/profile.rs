@@ -256,6 +256,9 @@ pub struct Imported {
     pub bits: u32,
     /// The request ID.
     pub request_id: String,
+    /// The form the upload was in, when it was not an OpenSSH line (the
+    /// key was converted; the response body does not say so).
+    pub converted_from: Option<crate::convert::Format>,
 }
 
 /// Makes request and key IDs.
@@ -449,26 +452,36 @@ impl Profile {
         Ok(())
     }
 
-    /// Validates the uploaded key with the profile's policy.
+    /// Validates the uploaded key with the profile's policy. An upload that
+    /// is not one OpenSSH line (an RFC 4716 or PuTTY block, a PEM public
+    /// key, a private key whose public half is derived) is converted first.
     fn check_key(&self, text: &str) -> Result<KeyFacts, Rejection> {
-        let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
-        let mut lines = text.lines().filter(|l| !crate::line::is_skipped(l.as_bytes()));
-        let line = lines.next().unwrap_or("");
+        let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
+        let mut lines = trimmed.lines().filter(|l| !crate::line::is_skipped(l.as_bytes()));
+        let first = lines.next().unwrap_or("");
+        let single = lines.next().is_none();
         let mut v = Validator::new(self.policy);
-        if lines.next().is_some() {
-            // Several lines: name the first line's problem if it has one.
-            return Err(Rejection::Key(match v.check_line(line.as_bytes()) {
-                Err(e) => e,
-                Ok(_) => Error::new(crate::ErrorKind::Wrapped),
-            }));
+        if single {
+            match v.check_line(first.as_bytes()) {
+                Ok(c) => return Ok(KeyFacts::of(&c, None)),
+                Err(e)
+                    if !matches!(
+                        e.kind(),
+                        crate::ErrorKind::PrivateKey(_)
+                            | crate::ErrorKind::Rfc4716
+                            | crate::ErrorKind::PemPublicKey
+                            | crate::ErrorKind::Wrapped
+                    ) =>
+                {
+                    return Err(Rejection::Key(e));
+                }
+                Err(_) => {}
+            }
         }
-        let c = v.check_line(line.as_bytes()).map_err(Rejection::Key)?;
-        Ok(KeyFacts {
-            sha256: c.fingerprint(HashAlg::Sha256).to_string(),
-            md5_hex: c.fingerprint(HashAlg::Md5).hex().to_string(),
-            algorithm: c.algorithm(),
-            bits: c.bits(),
-        })
+        let converted = crate::convert::to_openssh(trimmed.as_bytes()).map_err(Rejection::Key)?;
+        let line = converted.line();
+        let c = v.check_line(&line).map_err(Rejection::Key)?;
+        Ok(KeyFacts::of(&c, Some(converted.format())))
     }
 
     /// Serves one import request against `store`: the API's checks in the
@@ -570,6 +583,7 @@ impl Profile {
             algorithm: facts.algorithm,
             bits: facts.bits,
             request_id: request_id.to_string(),
+            converted_from: facts.converted_from,
         })
     }
 }
@@ -673,6 +687,19 @@ struct KeyFacts {
     md5_hex: String,
     algorithm: Algorithm,
     bits: u32,
+    converted_from: Option<crate::convert::Format>,
+}
+
+impl KeyFacts {
+    fn of(c: &crate::Checked<'_, '_>, converted_from: Option<crate::convert::Format>) -> KeyFacts {
+        KeyFacts {
+            sha256: c.fingerprint(HashAlg::Sha256).to_string(),
+            md5_hex: c.fingerprint(HashAlg::Md5).hex().to_string(),
+            algorithm: c.algorithm(),
+            bits: c.bits(),
+            converted_from: converted_from.filter(|f| *f != crate::convert::Format::OpenSsh),
+        }
+    }
 }
 
 impl Imported {

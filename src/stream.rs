@@ -2,10 +2,17 @@
 //! or read the way `ssh-keygen -l` does.
 //!
 //! Both stream: one line is in memory at a time, and a line over the
-//! policy's cap is reported without being buffered.
+//! policy's cap is reported without being buffered. The one exception is a
+//! file `ssh-keygen -l` reads as a private key file, which is kept whole
+//! (up to [`convert::MAX_INPUT`] bytes, zeroed when dropped) to derive its
+//! public key.
 
+use std::cell::RefCell;
 use std::io::{self, BufRead};
 
+use zeroize::Zeroizing;
+
+use crate::convert;
 use crate::error::{Error, ErrorKind};
 use crate::keygen::ShownComment;
 use crate::line::{self, LineReader, RawLine};
@@ -43,8 +50,11 @@ pub struct Summary {
     /// Invalid key lines (an input without key lines counts as one).
     pub invalid: u64,
     /// [`keygen`] read the input as a private key file (its first line
-    /// mentions `PRIVATE KEY`) and found no public key line in it: like
-    /// ssh-keygen, a caller with a file system may try `FILE.pub` next.
+    /// mentions `PRIVATE KEY`) and found no key in it: no public key line,
+    /// and no public half it could derive from the private key (the reason
+    /// was reported as an invalid line). [`keygen_file`] has also tried
+    /// `FILE.pub` by then; after [`keygen`], a caller with a file system may
+    /// try it.
     pub private_key_file: bool,
 }
 
@@ -62,17 +72,23 @@ fn trim_start(s: &[u8]) -> &[u8] {
 }
 
 /// The line that closes a block whose first line is `begin` (a pasted PEM
-/// or RFC 4716 block): its other lines are part of the same mistake.
+/// or RFC 4716 block, or a PuTTY key file): its other lines are part of the
+/// same mistake, and may be a private key.
 fn block_end(begin: &[u8]) -> Option<&'static [u8]> {
     let t = trim_start(begin);
     if t.starts_with(b"-----BEGIN") {
         Some(b"-----END")
     } else if t.starts_with(b"---- BEGIN SSH2") {
         Some(b"---- END SSH2")
+    } else if t.starts_with(PUTTY) {
+        Some(b"Private-MAC:")
     } else {
         None
     }
 }
+
+/// The first line of a PuTTY key file.
+const PUTTY: &[u8] = b"PuTTY-User-Key-File-";
 
 /// Checks every key line of `input` (blank and `#` lines are skipped) and
 /// calls `f` for each. A pasted PEM or RFC 4716 block is one invalid line:
@@ -158,17 +174,38 @@ pub fn check<R: BufRead>(
     Ok(s)
 }
 
-/// Reads `input` the way `ssh-keygen -l -f FILE` does and calls `f` for
-/// every key it would print and every line it would skip (ssh-keygen skips
-/// them silently; keyvet says why).
+/// Reads `input` the way `ssh-keygen -l -f FILE` does when `FILE.pub`
+/// does not exist, and calls `f` for every key it would print and every
+/// line it would skip (ssh-keygen skips them silently; keyvet says why).
 ///
 /// When the first line of a file mentions `PRIVATE KEY`, ssh-keygen reads
-/// the file as a private key file: it shows the first bare public key line in
-/// it (with its comment up to a CR, or the file name when it has none) and
-/// stops; [`Summary::private_key_file`] tells a caller that nothing was
-/// found that way. An input with no valid key is reported as
-/// [`ErrorKind::EmptyInput`] at line 0, as ssh-keygen fails with "is not a
-/// public key file".
+/// the file as a private key file (`fingerprint_private`): it shows the
+/// first bare public key line in it (with its comment up to a CR, or the file
+/// name when it has none); failing that, `FILE.pub` (see [`keygen_file`],
+/// which takes it); failing that, the public half of the private key itself,
+/// read from the rest of the input:
+///
+/// * an OpenSSH-format key (`-----BEGIN OPENSSH PRIVATE KEY-----` as the
+///   file's first bytes, LF line ends) gives its clear public key, shown with
+///   its stored comment when the key is not encrypted (an empty stored
+///   comment is shown as an empty string), else `no comment`;
+/// * a PEM RSA, DSA or ECDSA private key (PKCS#1, SEC1, OpenSSL's DSA form or
+///   PKCS#8) gives the public half of the key, shown with `no comment`;
+/// * an encrypted PEM key ([`ErrorKind::ConvertEncrypted`]) and anything
+///   else ssh-keygen cannot read ("is not a key file") are reported as
+///   invalid at the file's BEGIN line (or line 1).
+///
+/// The derived key is validated like any other key: the policy applies. It
+/// is reported at the BEGIN line's number. [`Summary::private_key_file`]
+/// tells a caller that the input was read as a private key file and no key
+/// was found in it.
+///
+/// An input with no valid key is reported as [`ErrorKind::EmptyInput`] at
+/// line 0, as ssh-keygen fails with "is not a public key file".
+///
+/// The private key file is kept in memory (at most
+/// [`convert::MAX_INPUT`] bytes, in a buffer zeroed
+/// when dropped) only when its first line mentions `PRIVATE KEY`.
 ///
 /// # Errors
 /// I/O errors of the input, and errors returned by `f`.
@@ -176,12 +213,150 @@ pub fn keygen<R: BufRead>(
     input: R,
     source: Source<'_>,
     v: &mut Validator,
+    f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<Summary> {
+    keygen_inner(input, source, || None::<io::Empty>, v, f)
+}
+
+/// [`keygen`] for a file, with ssh-keygen's full order when the file is a
+/// private key file: a public key line in the file, then `FILE.pub` (read
+/// with [`keygen_public_file`], shown with its comment or the name
+/// `FILE.pub`), then the public half of the private key. `pub_file` is
+/// called only when `FILE.pub` is needed; it returns `None` when there is no
+/// such file (or it cannot be opened, which ssh-keygen treats alike).
+///
+/// ```
+/// use keyvet::{Validator, policy, stream::{self, Event}, HashAlg};
+/// // A throw-away test key.
+/// let key = b"-----BEGIN OPENSSH PRIVATE KEY-----
+/// b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+/// QyNTUxOQAAACBG8WqLTkPaF3OMtql0rIuBmxC39+TdrOoK+AJCRbTzhAAAAJhJUa9sSVGv
+/// bAAAAAtzc2gtZWQyNTUxOQAAACBG8WqLTkPaF3OMtql0rIuBmxC39+TdrOoK+AJCRbTzhA
+/// AAAECmxsGEX32V9knTpTcaw3b5V1p56i0NhN8C7qmnlQmETEbxaotOQ9oXc4y2qXSsi4Gb
+/// ELf35N2s6gr4AkJFtPOEAAAAEHRlc3RAZXhhbXBsZS5jb20BAgMEBQ==
+/// -----END OPENSSH PRIVATE KEY-----
+/// ";
+/// let mut v = Validator::new(policy::OPENSSH);
+/// let mut shown = Vec::new();
+/// // No FILE.pub beside it: the public half comes from the key itself.
+/// stream::keygen_file(&key[..], "id_ed25519", || None::<&[u8]>, &mut v, |e| {
+///     if let Event::Key { checked, comment, .. } = e {
+///         shown.push(checked.keygen_line_with(HashAlg::Sha256, comment).to_string());
+///     }
+///     Ok(())
+/// })
+/// .unwrap();
+/// assert!(shown[0].ends_with(" test@example.com (ED25519)"));
+/// ```
+///
+/// # Errors
+/// I/O errors of the input and of `FILE.pub`, and errors returned by `f`.
+pub fn keygen_file<R: BufRead, P: BufRead>(
+    input: R,
+    name: &str,
+    pub_file: impl FnOnce() -> Option<P>,
+    v: &mut Validator,
+    f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<Summary> {
+    keygen_inner(input, Source::File(name), pub_file, v, f)
+}
+
+/// The bytes of a private key file, kept from its second line on while it
+/// is read (its first line is added by the caller), in a buffer that never
+/// grows (so never leaves copies behind) and is zeroed when dropped.
+struct Recording {
+    on: bool,
+    buf: Zeroizing<Vec<u8>>,
+    /// Bytes seen, kept or not.
+    len: usize,
+}
+
+impl Recording {
+    fn off() -> Recording {
+        Recording {
+            on: false,
+            buf: Zeroizing::new(Vec::new()),
+            len: 0,
+        }
+    }
+
+    fn start(&mut self, first_line: &[u8]) {
+        self.on = true;
+        self.buf = Zeroizing::new(Vec::with_capacity(convert::MAX_INPUT));
+        self.push(first_line);
+        self.push(b"\n");
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        if !self.on {
+            return;
+        }
+        self.len = self.len.saturating_add(bytes.len());
+        if self.len <= convert::MAX_INPUT {
+            self.buf.extend_from_slice(bytes);
+        }
+    }
+
+    fn overflowed(&self) -> bool {
+        self.len > convert::MAX_INPUT
+    }
+}
+
+/// A [`BufRead`] that hands every byte consumed to a [`Recording`].
+struct Tee<'r, R> {
+    inner: R,
+    rec: &'r RefCell<Recording>,
+}
+
+impl<R: BufRead> io::Read for Tee<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Tee<'_, R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let mut rec = self.rec.borrow_mut();
+        if rec.on
+            && amt > 0
+            && let Ok(buf) = self.inner.fill_buf()
+        {
+            rec.push(&buf[..amt.min(buf.len())]);
+        }
+        drop(rec);
+        self.inner.consume(amt);
+    }
+}
+
+fn keygen_inner<R: BufRead, P: BufRead>(
+    input: R,
+    source: Source<'_>,
+    pub_file: impl FnOnce() -> Option<P>,
+    v: &mut Validator,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
     let max = v.policy().max_line_len;
-    let mut reader = LineReader::new(input, max);
+    let rec = RefCell::new(Recording::off());
+    let mut tee = Tee {
+        inner: input,
+        rec: &rec,
+    };
     let mut s = Summary::default();
     let mut private = None;
+    let mut begin = None;
+    let mut block: Option<&'static [u8]> = None;
+    let mut reader = LineReader::new(&mut tee, max);
     while let Some(raw) = reader.next_line()? {
         let (number, bytes) = match raw {
             RawLine::TooLong { number, len } => {
@@ -199,17 +374,23 @@ pub fn keygen<R: BufRead>(
             && !line::is_skipped(visible)
             && visible.windows(11).any(|w| w == b"PRIVATE KEY")
         {
-            private = Some(name);
+            private = Some(PublicSearch::new(name, false));
+            rec.borrow_mut().start(bytes);
         }
-        if let Some(name) = private {
-            match public_key_line(number, bytes, name, v, &mut f, &mut s)? {
-                Flow::Found | Flow::Stop => return Ok(s),
+        if let Some(search) = &mut private {
+            match public_key_line(number, bytes, search, v, &mut f, &mut s)? {
+                Flow::Found => return Ok(s),
+                Flow::Stop => {
+                    begin = Some(number);
+                    break;
+                }
                 Flow::Next => continue,
             }
         }
         if line::is_skipped(visible) {
             continue;
         }
+        let block_ends = block.is_some_and(|end| trim_start(bytes).starts_with(end));
         match v.check_keygen_line(bytes) {
             Ok(c) => {
                 s.valid += 1;
@@ -219,7 +400,20 @@ pub fn keygen<R: BufRead>(
                     comment: ShownComment::of_line(c.line()),
                 })?;
             }
+            // Inside a pasted PEM or RFC 4716 block (reported at its first
+            // line), lines are tried as ssh-keygen tries them but not
+            // reported: their text may be a private key.
+            Err(_) if block.is_some() => {}
             Err(e) => {
+                // The first line of a block: ssh-keygen reads it as a host
+                // name and more; say what it is instead (`line.private_key`,
+                // `line.rfc4716`, `line.pem`).
+                let starts = block_end(visible);
+                let e = match starts {
+                    Some(_) => v.check_line(bytes).err().unwrap_or(e),
+                    None => e,
+                };
+                block = starts;
                 s.invalid += 1;
                 f(Event::Invalid {
                     line: number,
@@ -227,9 +421,21 @@ pub fn keygen<R: BufRead>(
                 })?;
             }
         }
+        if block_ends {
+            block = None;
+        }
     }
-    if private.is_some() {
-        s.private_key_file = true;
+    drop(reader);
+    if let Some(PublicSearch { name, .. }) = private {
+        // The rest of the file, for the private key.
+        while !rec.borrow().overflowed() {
+            let n = tee.fill_buf()?.len();
+            if n == 0 {
+                break;
+            }
+            tee.consume(n);
+        }
+        private_key_file(name, begin.unwrap_or(1), &rec, pub_file, v, &mut f, &mut s)?;
         return Ok(s);
     }
     if s.valid == 0 {
@@ -240,6 +446,66 @@ pub fn keygen<R: BufRead>(
         })?;
     }
     Ok(s)
+}
+
+/// The end of ssh-keygen's `fingerprint_private` once the file itself held
+/// no public key line: `FILE.pub`, then the key derived from the private
+/// key file.
+fn private_key_file<P: BufRead>(
+    name: &str,
+    line: u64,
+    rec: &RefCell<Recording>,
+    pub_file: impl FnOnce() -> Option<P>,
+    v: &mut Validator,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+    s: &mut Summary,
+) -> io::Result<()> {
+    if let Some(p) = pub_file() {
+        let pubname = format!("{name}.pub");
+        let found = keygen_public_file(p, &pubname, v, &mut *f)?;
+        if found.valid > 0 {
+            s.valid += found.valid;
+            s.private_key_file = false;
+            return Ok(());
+        }
+    }
+    let rec = rec.borrow();
+    let derived = if rec.overflowed() {
+        Err(Error::new(ErrorKind::ConvertTooLarge {
+            len: rec.len,
+            max: convert::MAX_INPUT,
+        }))
+    } else {
+        convert::keygen_private(&rec.buf)
+    };
+    let text = derived.and_then(|d| d.key_line().map(|t| (t, d.comment)));
+    let error = match text {
+        Ok((text, comment)) => match v.check_key_line(&text) {
+            Ok(c) => {
+                s.valid += 1;
+                s.private_key_file = false;
+                return f(Event::Key {
+                    line,
+                    checked: &c,
+                    comment: ShownComment::new(comment.as_deref()),
+                });
+            }
+            // Positions in the line keyvet made up mean nothing to the user.
+            Err(e) => match e.blob() {
+                Some(b) if b.in_signature_key => Error::in_blob(*e.kind(), b.offset, b.field).in_signature_key(),
+                Some(b) => Error::in_blob(*e.kind(), b.offset, b.field),
+                None => Error::new(*e.kind()),
+            },
+        },
+        Err(e) => e,
+    };
+    s.invalid += 1;
+    s.private_key_file = true;
+    let at = error.line().unwrap_or(line);
+    f(Event::Invalid {
+        line: at,
+        error: error.with_line(at),
+    })
 }
 
 /// Reads a public key file the way OpenSSH's `sshkey_load_public` does
@@ -258,9 +524,10 @@ pub fn keygen_public_file<R: BufRead>(
     let max = v.policy().max_line_len;
     let mut reader = LineReader::new(input, max);
     let mut s = Summary::default();
+    let mut search = PublicSearch::new(name, true);
     while let Some(raw) = reader.next_line()? {
         let RawLine::Line { number, bytes } = raw else { continue };
-        match public_key_line(number, bytes, name, v, &mut f, &mut s)? {
+        match public_key_line(number, bytes, &mut search, v, &mut f, &mut s)? {
             Flow::Found | Flow::Stop => return Ok(s),
             Flow::Next => {}
         }
@@ -274,11 +541,34 @@ enum Flow {
     Next,
 }
 
-/// One line of `sshkey_try_load_public`.
+/// The state of one `sshkey_try_load_public` over a file.
+struct PublicSearch<'n> {
+    /// The file name, shown when the key line has no comment.
+    name: &'n str,
+    /// Report a `-----BEGIN` line as invalid (a `.pub` file), or not (the
+    /// caller goes on to read the private key).
+    report_begin: bool,
+    /// Inside a block (RFC 4716, ssh.com, PuTTY): its lines are tried but
+    /// not reported, as they may be a private key.
+    block: Option<&'static [u8]>,
+}
+
+impl PublicSearch<'_> {
+    fn new(name: &str, report_begin: bool) -> PublicSearch<'_> {
+        PublicSearch {
+            name,
+            report_begin,
+            block: None,
+        }
+    }
+}
+
+/// One line of `sshkey_try_load_public`: a `-----BEGIN` line stops the
+/// search.
 fn public_key_line(
     number: u64,
     bytes: &[u8],
-    name: &str,
+    search: &mut PublicSearch<'_>,
     v: &mut Validator,
     f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
     s: &mut Summary,
@@ -290,7 +580,9 @@ fn public_key_line(
         None | Some(b'#') => return Ok(Flow::Next),
         Some(_) if visible.starts_with(b"-----BEGIN") => {
             s.private_key_file = true;
-            if let Err(e) = v.check_line(bytes) {
+            if search.report_begin
+                && let Err(e) = v.check_line(bytes)
+            {
                 s.invalid += 1;
                 f(Event::Invalid {
                     line: number,
@@ -315,7 +607,11 @@ fn public_key_line(
                 }
                 None => &[][..],
             };
-            let comment = if comment.is_empty() { name.as_bytes() } else { comment };
+            let comment = if comment.is_empty() {
+                search.name.as_bytes()
+            } else {
+                comment
+            };
             f(Event::Key {
                 line: number,
                 checked: &c,
@@ -324,11 +620,21 @@ fn public_key_line(
             Ok(Flow::Found)
         }
         Err(e) => {
-            s.invalid += 1;
-            f(Event::Invalid {
-                line: number,
-                error: e.with_line(number),
-            })?;
+            match search.block {
+                Some(end) => {
+                    if trim_start(visible).starts_with(end) {
+                        search.block = None;
+                    }
+                }
+                None => {
+                    search.block = block_end(visible);
+                    s.invalid += 1;
+                    f(Event::Invalid {
+                        line: number,
+                        error: e.with_line(number),
+                    })?;
+                }
+            }
             Ok(Flow::Next)
         }
     }

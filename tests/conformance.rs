@@ -12,8 +12,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::{Tsv, check_codes, conformance_root, corpus_root, keygen_output, nth_line};
+use keyvet::convert;
+use keyvet::keygen::ShownComment;
 use keyvet::line::Options;
-use keyvet::stream::Source;
+use keyvet::stream::{self, Event, Source};
 use keyvet::{HashAlg, Validator, policy};
 
 /// Rows where keyvet's openssh policy differs from ssh-keygen 9.2, by
@@ -201,6 +203,204 @@ fn fingerprints_and_verdicts_match_ssh_keygen() {
     let listed: BTreeSet<_> = KEYVET_DIVERGES
         .iter()
         .map(|(p, l, _)| (p.to_string(), l.to_string()))
+        .collect();
+    assert_eq!(o.known, listed, "every listed divergence must occur");
+    eprintln!("{} rows pass, {} known divergences", o.pass, o.known.len());
+}
+
+/// `private` and `pubkey_rfc4716` rows where keyvet deliberately differs
+/// from ssh-keygen 9.2, by path.
+const PRIVATE_DIVERGES: &[(&str, &str)] = &[
+    (
+        "openssh-portable/sshkey/private/mldsa44_ed25519_1",
+        "ssh-mldsa44-ed25519@openssh.com is an OpenSSH 10.4 key type: keyvet reads the clear public key of \
+         the private key file (shown with `no comment`: keyvet does not read that type's private section), \
+         9.2 does not know the type",
+    ),
+    (
+        "openssh-portable/sshkey/private/mldsa44_ed25519_1_pw",
+        "OpenSSH 10.4 key type (see above)",
+    ),
+    (
+        "openssh-portable/sshkey/private/mldsa44_ed25519_2",
+        "OpenSSH 10.4 key type (see above)",
+    ),
+];
+
+/// `private` and `pubkey_rfc4716` rows whose MANIFEST keygen columns are not
+/// what ssh-keygen 9.2 does; corpus/conformance-private.tsv holds the re-run
+/// (0600 copies of the files, no FILE.pub beside them).
+const PRIVATE_MANIFEST_WRONG: &[(&str, &str)] = &[];
+
+/// The oracle for private keys and RFC 4716 blocks, re-run by
+/// corpus/convert/generate.py: (status, sha256, md5, import) by path.
+fn private_oracle() -> BTreeMap<String, (String, String, String, String)> {
+    let t = Tsv::read(&corpus_root().join("conformance-private.tsv"));
+    let (p, s, h, m, i) = (
+        t.col("path"),
+        t.col("status"),
+        t.col("sha256"),
+        t.col("md5"),
+        t.col("import"),
+    );
+    t.rows
+        .iter()
+        .map(|r| (r[p].clone(), (r[s].clone(), r[h].clone(), r[m].clone(), r[i].clone())))
+        .collect()
+}
+
+/// The codes of the lines keyvet's `ssh-keygen -l` emulation reports.
+fn keygen_codes(input: &[u8], name: &str) -> Vec<&'static str> {
+    let mut v = Validator::new(policy::OPENSSH);
+    let mut codes = Vec::new();
+    stream::keygen(input, Source::File(name), &mut v, |e| {
+        if let Event::Invalid { error, .. } = e {
+            codes.push(error.code());
+        }
+        Ok(())
+    })
+    .unwrap();
+    codes
+}
+
+/// The blob of an OpenSSH line (`type base64 [comment]`).
+fn line_blob(line: &str) -> Vec<u8> {
+    use base64::Engine;
+    let b64 = line.split(' ').nth(1).unwrap_or("");
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap_or_default()
+}
+
+/// Private key files (`ssh-keygen -l`, whose last resort is the key itself,
+/// and `ssh-keygen -y`) and RFC 4716 blocks (`ssh-keygen -i`).
+#[test]
+fn private_keys_and_rfc4716_blocks_match_ssh_keygen() {
+    let root = conformance_root();
+    let m = Tsv::read(&root.join("MANIFEST.tsv"));
+    let oracle = private_oracle();
+    let (c_path, c_line, c_kind) = (m.col("path"), m.col("line"), m.col("kind"));
+    let (c_status, c_sha, c_md5) = (m.col("keygen_status"), m.col("keygen_sha256"), m.col("keygen_md5"));
+    let mut o = Outcome::default();
+    let (mut private_ok, mut imported) = (0, 0);
+    for r in &m.rows {
+        let kind = r[c_kind].as_str();
+        if !matches!(kind, "private" | "pubkey_rfc4716") || !r[c_line].is_empty() || r[c_status] == "n/a" {
+            continue;
+        }
+        let path = r[c_path].clone();
+        let (status, want_sha, want_md5, import) = oracle
+            .get(&path)
+            .unwrap_or_else(|| panic!("{path} missing from conformance-private.tsv"))
+            .clone();
+        // The MANIFEST agrees with the re-run, except where listed. Its
+        // ok-via-private rows are keys `-l` rejects; their fingerprints are
+        // those of `ssh-keygen -y` with the passphrase.
+        let manifest_agrees = match r[c_status].as_str() {
+            "ok-via-private" => status == "rejected",
+            s => s == status && r[c_sha] == want_sha && r[c_md5] == want_md5,
+        };
+        let listed_wrong = PRIVATE_MANIFEST_WRONG.iter().any(|(p, _)| *p == path);
+        assert_eq!(
+            manifest_agrees, !listed_wrong,
+            "{path}: PRIVATE_MANIFEST_WRONG is out of date (MANIFEST agrees with ssh-keygen: {manifest_agrees})"
+        );
+
+        let bytes = std::fs::read(root.join(&path)).unwrap();
+        let key = (path.clone(), String::new());
+        let mut fails = Vec::new();
+        if kind == "private" {
+            // ssh-keygen -l, byte for byte, or rejected.
+            let (ok, sha) = keygen_output(&bytes, Source::File(&path), policy::OPENSSH, HashAlg::Sha256);
+            let (_, md5) = keygen_output(&bytes, Source::File(&path), policy::OPENSSH, HashAlg::Md5);
+            if status == "ok" {
+                private_ok += 1;
+                if !ok || sha.join(" | ") != want_sha || md5.join(" | ") != want_md5 {
+                    fails.push(format!(
+                        "ssh-keygen -l [{want_sha}] / keyvet ok={ok} [{}]",
+                        sha.join(" | ")
+                    ));
+                }
+            } else if ok {
+                fails.push(format!("ssh-keygen -l rejects it, keyvet shows [{}]", sha.join(" | ")));
+            }
+            // Encrypted PEM keys: the encrypted-key error, from both paths.
+            if r[c_status] == "ok-via-private" {
+                let codes = keygen_codes(&bytes, &path);
+                let conv = convert::to_openssh(&bytes).map_err(|e| e.code());
+                if !codes.contains(&"convert.encrypted") || conv != Err("convert.encrypted") {
+                    fails.push(format!(
+                        "encrypted PEM: keygen reported {codes:?}, convert gave {:?}",
+                        conv.err()
+                    ));
+                }
+            } else if !import.is_empty() {
+                // ssh-keygen -y: the converter finds the same public key.
+                match convert::to_openssh(&bytes) {
+                    Ok(c) if c.blob() == line_blob(&import) => {}
+                    Ok(_) => fails.push("to_openssh: another key than ssh-keygen -y".to_string()),
+                    Err(e) => fails.push(format!("to_openssh: {e} [{}]", e.code())),
+                }
+            }
+            if status != "ok" {
+                let (strict_ok, _) = keygen_output(&bytes, Source::File(&path), policy::STRICT, HashAlg::Sha256);
+                if strict_ok && !PRIVATE_DIVERGES.iter().any(|(p, _)| *p == path) {
+                    fails.push("strict accepts what ssh-keygen rejects".to_string());
+                }
+            }
+        } else {
+            // RFC 4716: what ssh-keygen -i prints, and its fingerprint.
+            let conv = convert::to_openssh(&bytes);
+            let mut v = Validator::new(policy::OPENSSH);
+            match (status.as_str(), conv) {
+                ("ok-via-import", Ok(c)) => {
+                    imported += 1;
+                    if c.blob() != line_blob(&import) {
+                        fails.push("to_openssh: another key than ssh-keygen -i".to_string());
+                    }
+                    let line = c.line();
+                    match v.check_key_line(&line) {
+                        Ok(k) => {
+                            let sha = k.keygen_line_with(HashAlg::Sha256, ShownComment::new(None)).to_string();
+                            let md5 = k.keygen_line_with(HashAlg::Md5, ShownComment::new(None)).to_string();
+                            if sha != want_sha || md5 != want_md5 {
+                                fails.push(format!("ssh-keygen -l of -i [{want_sha}] / keyvet [{sha}]"));
+                            }
+                        }
+                        Err(e) => fails.push(format!("converted key invalid: {e}")),
+                    }
+                }
+                ("ok-via-import", Err(e)) => fails.push(format!("ssh-keygen -i reads it, keyvet: {e}")),
+                (_, Ok(c)) => {
+                    if v.check_blob(c.blob()).is_ok() {
+                        fails.push("ssh-keygen -i rejects it, keyvet converts a valid key".to_string());
+                    }
+                }
+                (_, Err(_)) => {}
+            }
+        }
+        let listed = PRIVATE_DIVERGES.iter().any(|(p, _)| *p == path);
+        match (fails.is_empty(), listed) {
+            (true, false) => o.pass += 1,
+            (false, true) => {
+                o.known.insert(key);
+            }
+            (true, true) => o
+                .unexpected
+                .push(format!("{path}: listed divergence no longer diverges")),
+            (false, false) => o.unexpected.push(format!("{path}: {}", fails.join("; "))),
+        }
+    }
+    assert!(private_ok >= 60, "only {private_ok} private key files shown");
+    assert!(imported >= 25, "only {imported} RFC 4716 blocks imported");
+    assert!(
+        o.unexpected.is_empty(),
+        "unexpected results:\n{}",
+        o.unexpected.join("\n")
+    );
+    let listed: BTreeSet<_> = PRIVATE_DIVERGES
+        .iter()
+        .map(|(p, _)| (p.to_string(), String::new()))
         .collect();
     assert_eq!(o.known, listed, "every listed divergence must occur");
     eprintln!("{} rows pass, {} known divergences", o.pass, o.known.len());

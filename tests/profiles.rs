@@ -541,3 +541,98 @@ fn create_returns_a_matching_pair_that_keyvet_accepts() {
         "MissingParameter"
     );
 }
+
+/// The documented CreateKeyPair example (../shared/seeds): its `secretkey`
+/// (PKCS#1 PEM) and `pubkey` are one key pair, the response has our field
+/// order, and the public key imports.
+#[test]
+fn documented_create_example_is_a_matching_pair() {
+    let doc = std::fs::read_to_string(format!(
+        "{}/../shared/seeds/004_592e21fbae59c502.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the API documents are missing from ../shared/seeds");
+    let start = doc.find("{\n    \"codeDesc\"").expect("example output");
+    let end = start + doc[start..].find("\n}\n").expect("end of example") + 2;
+    let example: Value = serde_json::from_str(&doc[start..end]).unwrap();
+    let keys: Vec<&String> = example.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["codeDesc", "message", "code", "data"]);
+    let data = &example["data"];
+    let keys: Vec<&String> = data.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["secretkey", "pubkey", "keyId", "keyName"]);
+    let secret = data["secretkey"].as_str().unwrap();
+    assert!(secret.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    let derived = keyvet::convert::to_openssh(secret.as_bytes()).unwrap();
+    let pubkey = data["pubkey"].as_str().unwrap();
+    let mut v = keyvet::Validator::new(keyvet::policy::OPENSSH);
+    let documented = v.check_line(pubkey.as_bytes()).unwrap();
+    assert_eq!(
+        derived.blob(),
+        documented.key().raw(),
+        "secretkey and pubkey are not one pair"
+    );
+    assert_eq!(documented.bits(), 1024);
+    assert_eq!(documented.comment(), Some("skey_112168"));
+    // It imports under the documented API (1024-bit RSA is its own output).
+    let req = ImportRequest::from_json(
+        keyvet::profile::Api::TencentCvmV2,
+        json!({"keyName": "Tencent", "pubKey": pubkey}).as_object().unwrap(),
+    );
+    tencent_cvm::IMPORT_V2
+        .import(&req, &MemoryStore::new(), &SeqIds::default())
+        .unwrap();
+    // And the private key itself, pasted: its public half is derived.
+    let req = ImportRequest::from_json(
+        keyvet::profile::Api::TencentCvmV2,
+        json!({"keyName": "Tencent", "pubKey": secret}).as_object().unwrap(),
+    );
+    let ok = tencent_cvm::IMPORT_V2
+        .import(&req, &MemoryStore::new(), &SeqIds::default())
+        .unwrap();
+    assert_eq!(ok.converted_from, Some(keyvet::convert::Format::PemRsaPrivateKey));
+}
+
+/// Every upload format is normalised to the same key.
+#[test]
+fn uploads_in_other_formats_are_converted() {
+    let dir = format!("{}/corpus/convert/public", env!("CARGO_MANIFEST_DIR"));
+    let p = Profile {
+        policy: keyvet::Policy {
+            algorithms: keyvet::policy::STRICT.algorithms,
+            ..alibaba_ecs::IMPORT.policy
+        },
+        ..alibaba_ecs::IMPORT
+    };
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let Some(stem) = name.strip_suffix(".rfc4716").or(name.strip_suffix(".spki.pem")) else {
+            continue;
+        };
+        let Ok(plain) = std::fs::read_to_string(format!("{dir}/{}.pub", stem.trim_end_matches(".putty"))) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let store = MemoryStore::new();
+        let ids = SeqIds::default();
+        let ok = p.import(
+            &alibaba(json!({"KeyPairName": "converted", "PublicKeyBody": text})),
+            &store,
+            &ids,
+        );
+        let Ok(ok) = ok else { continue };
+        assert!(ok.converted_from.is_some(), "{name}");
+        // The same key, as an OpenSSH line, is a duplicate.
+        let e = p
+            .import(
+                &alibaba(json!({"KeyPairName": "plain", "PublicKeyBody": plain})),
+                &store,
+                &ids,
+            )
+            .unwrap_err();
+        assert_eq!(e.code, "KeyPair.AlreadyExist", "{name}");
+        n += 1;
+    }
+    assert!(n >= 8, "only {n} converted uploads");
+}

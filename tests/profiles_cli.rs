@@ -58,12 +58,18 @@ fn tencent_cvm_every_error_code() {
         json!({"KeyName": "second", "ProjectId": 0, "PublicKey": rsa2}),
         json!({"KeyName": "third", "ProjectId": 0, "PublicKey": corpus("valid/rsa-4096.pub")}),
     ];
-    let out = keyvet(&["import", "--profile", "tencent-cvm", "--quota", "2", "--requests", "-"], &jsonl(&reqs));
+    let out = keyvet(
+        &["import", "--profile", "tencent-cvm", "--quota", "2", "--requests", "-"],
+        &jsonl(&reqs),
+    );
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let b = bodies(&out);
     assert_eq!(b.len(), reqs.len());
     assert!(b[0]["Response"]["KeyId"].as_str().unwrap().starts_with("skey-"));
-    let codes: Vec<&str> = b[1..].iter().map(|r| r["Response"]["Error"]["Code"].as_str().unwrap_or("ok")).collect();
+    let codes: Vec<&str> = b[1..]
+        .iter()
+        .map(|r| r["Response"]["Error"]["Code"].as_str().unwrap_or("ok"))
+        .collect();
     assert_eq!(
         codes,
         [
@@ -102,7 +108,10 @@ fn internal_errors_through_the_cli() {
         corpus("valid/rsa-2048.pub").as_bytes(),
     );
     let b = &bodies(&out)[0];
-    assert_eq!((b["Code"].as_str(), b["HttpStatus"].as_u64()), (Some("InternalError"), Some(500)));
+    assert_eq!(
+        (b["Code"].as_str(), b["HttpStatus"].as_u64()),
+        (Some("InternalError"), Some(500))
+    );
 }
 
 #[test]
@@ -113,10 +122,16 @@ fn tencent_cvm_v2_bodies() {
         json!({"keyName": "operation_key", "pubKey": corpus("valid/rsa-3072.pub")}),
         json!({"pubKey": rsa}),
     ];
-    let out = keyvet(&["import", "--profile", "tencent-cvm-v2", "--requests", "-"], &jsonl(&reqs));
+    let out = keyvet(
+        &["import", "--profile", "tencent-cvm-v2", "--requests", "-"],
+        &jsonl(&reqs),
+    );
     assert_eq!(out.status.code(), Some(1));
     let b = bodies(&out);
-    assert_eq!((b[0]["code"].as_u64(), b[0]["codeDesc"].as_str()), (Some(0), Some("Success")));
+    assert_eq!(
+        (b[0]["code"].as_u64(), b[0]["codeDesc"].as_str()),
+        (Some(0), Some("Success"))
+    );
     assert!(b[0]["keyId"].as_str().unwrap().starts_with("skey-"));
     assert_eq!(b[1]["codeDesc"], "InvalidKeyPairName.Duplicate");
     assert_eq!(b[1]["code"], 4000);
@@ -136,14 +151,22 @@ fn alibaba_ecs_every_error_code() {
         json!({"KeyPairName": "other", "RegionId": "cn-hangzhou", "PublicKeyBody": corpus("valid/rsa-3072.pub")}),
         json!({"KeyPairName": "third", "RegionId": "cn-hangzhou", "PublicKeyBody": corpus("valid/rsa-4096.pub")}),
     ];
-    let out = keyvet(&["import", "--profile", "alibaba-ecs", "--quota", "2", "--requests", "-"], &jsonl(&reqs));
+    let out = keyvet(
+        &["import", "--profile", "alibaba-ecs", "--quota", "2", "--requests", "-"],
+        &jsonl(&reqs),
+    );
     assert_eq!(out.status.code(), Some(1));
     let b = bodies(&out);
     let keys: Vec<&String> = b[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["RequestId", "KeyPairName", "KeyPairFingerPrint"]);
     let got: Vec<(&str, u64)> = b[1..]
         .iter()
-        .map(|r| (r["Code"].as_str().unwrap_or("ok"), r["HttpStatus"].as_u64().unwrap_or(200)))
+        .map(|r| {
+            (
+                r["Code"].as_str().unwrap_or("ok"),
+                r["HttpStatus"].as_u64().unwrap_or(200),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -159,7 +182,17 @@ fn alibaba_ecs_every_error_code() {
     );
     // Single-request form, XML.
     let out = keyvet(
-        &["import", "--profile", "alibaba-ecs", "--name", "team-key", "--tag", "env=prod", "--xml", "-"],
+        &[
+            "import",
+            "--profile",
+            "alibaba-ecs",
+            "--name",
+            "team-key",
+            "--tag",
+            "env=prod",
+            "--xml",
+            "-",
+        ],
         rsa.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(0));
@@ -170,11 +203,17 @@ fn alibaba_ecs_every_error_code() {
 #[test]
 fn every_request_ok_exits_0() {
     let reqs = [json!({"KeyName": "a", "ProjectId": 0, "PublicKey": corpus("valid/rsa-2048.pub")})];
-    let out = keyvet(&["import", "--profile", "tencent-cvm", "--requests", "-"], &jsonl(&reqs));
+    let out = keyvet(
+        &["import", "--profile", "tencent-cvm", "--requests", "-"],
+        &jsonl(&reqs),
+    );
     assert_eq!(out.status.code(), Some(0));
     // Usage errors exit 2.
     assert_eq!(keyvet(&["import", "--profile", "aws"], b"").status.code(), Some(2));
-    assert_eq!(keyvet(&["import", "--profile", "tencent-cvm"], b"").status.code(), Some(2));
+    assert_eq!(
+        keyvet(&["import", "--profile", "tencent-cvm"], b"").status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -186,7 +225,12 @@ fn create_prints_the_documented_body() {
     assert_eq!(keys, ["codeDesc", "message", "code", "data"]);
     let pubkey = b["data"]["pubkey"].as_str().unwrap();
     assert!(pubkey.starts_with("ssh-rsa AAAA"));
-    assert!(b["data"]["secretkey"].as_str().unwrap().starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    assert!(
+        b["data"]["secretkey"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN RSA PRIVATE KEY-----")
+    );
     assert_eq!(b["data"]["keyName"], "Tencent");
     // The public line passes keyvet's own check.
     let out = keyvet(&["check", "--policy", "strict"], pubkey.as_bytes());

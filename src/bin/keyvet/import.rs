@@ -44,8 +44,12 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
     let mut all_ok = true;
     let mut serve = |req: &ImportRequest, out: &mut W| -> io::Result<()> {
         let body = match a.profile.import(req, store, &RandomIds) {
-            Ok(ok) if a.xml => ok.to_xml(),
-            Ok(ok) => ok.to_json().to_string(),
+            Ok(ok) => {
+                if let Some(f) = ok.converted_from {
+                    eprintln!("keyvet: {}: converted from {f}", ok.key_name);
+                }
+                if a.xml { ok.to_xml() } else { ok.to_json().to_string() }
+            }
             Err(e) => {
                 all_ok = false;
                 if a.xml { e.to_xml() } else { e.to_json().to_string() }

@@ -93,6 +93,17 @@ enum Command {
         /// The public key of the single request (standard input when absent or `-`).
         file: Option<String>,
     },
+    /// Print the OpenSSH public key line of a key in any form users paste:
+    /// an OpenSSH line, an RFC 4716 / PuTTY block, a PEM public key, or a
+    /// private key (whose public half is derived; the private key is never
+    /// printed). What was converted is said on standard error.
+    Convert {
+        /// Rules the key must pass.
+        #[arg(long, value_enum, default_value_t = PolicyArg::Strict)]
+        policy: PolicyArg,
+        /// The input (standard input when absent or `-`).
+        file: Option<String>,
+    },
     /// Serve a CreateKeyPair request: create a key pair and print the API's
     /// response body (the private key is printed, never stored).
     Create {
@@ -238,6 +249,7 @@ fn main() -> ExitCode {
                 io_error: false,
             })
         }
+        Command::Convert { policy, file } => convert(file.as_deref().unwrap_or("-"), policy.policy(), &mut out),
         Command::Create {
             profile: CreateProfileArg::TencentCvmV2,
             name,
@@ -367,30 +379,73 @@ fn fingerprint<W: Write>(
     alg: HashAlg,
 ) -> io::Result<()> {
     let mut v = Validator::new(policy);
-    let source = if name == "-" { Source::Stdin } else { Source::File(name) };
-    let mut on_event = |event: Event<'_, '_, '_>| match event {
+    let on_event = |event: Event<'_, '_, '_>| match event {
         Event::Key { checked, comment, .. } => writeln!(out, "{}", checked.keygen_line_with(alg, comment)),
         Event::Invalid { error, .. } => {
             eprintln!("{name}: {error} [{}]", error.code());
             Ok(())
         }
     };
-    let mut summary = stream::keygen(input, source, &mut v, &mut on_event)?;
-    if summary.private_key_file {
-        // As ssh-keygen: a private key file's public half may be beside it.
+    let summary = if name == "-" {
+        stream::keygen(input, Source::Stdin, &mut v, on_event)?
+    } else {
+        // As ssh-keygen: a private key file's public half may be in
+        // FILE.pub, read only if the file itself holds no public key line.
         let pubname = format!("{name}.pub");
-        if let Ok(f) = File::open(&pubname) {
-            let s = stream::keygen_public_file(BufReader::new(f), &pubname, &mut v, &mut on_event)?;
-            summary.valid += s.valid;
-        }
-        if summary.valid == 0 {
-            eprintln!(
-                "{name}: no public key found; reading a private key is not supported yet [{}]",
-                keyvet::ErrorKind::EmptyInput.code()
-            );
-            summary.invalid += 1;
-        }
-    }
+        stream::keygen_file(
+            input,
+            name,
+            || File::open(&pubname).ok().map(BufReader::new),
+            &mut v,
+            on_event,
+        )?
+    };
     o.invalid |= summary.invalid > 0;
     Ok(())
+}
+
+/// `keyvet convert`: reads at most `convert::MAX_INPUT` bytes into a buffer
+/// that is zeroed on drop (it may hold a private key).
+fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outcome> {
+    use std::io::Read;
+    let mut buf = zeroize::Zeroizing::new(Vec::new());
+    let limit = u64::try_from(keyvet::convert::MAX_INPUT + 1).unwrap_or(u64::MAX);
+    if name == "-" {
+        io::stdin().lock().take(limit).read_to_end(&mut buf)?;
+    } else {
+        match File::open(name) {
+            Ok(f) => {
+                f.take(limit).read_to_end(&mut buf)?;
+            }
+            Err(e) => {
+                eprintln!("keyvet: {name}: {e}");
+                return Ok(Outcome {
+                    invalid: false,
+                    io_error: true,
+                });
+            }
+        }
+    }
+    let invalid = |e: keyvet::Error| {
+        eprintln!("{name}: {e} [{}]", e.code());
+        Ok(Outcome {
+            invalid: true,
+            io_error: false,
+        })
+    };
+    let c = match keyvet::convert::to_openssh(&buf) {
+        Ok(c) => c,
+        Err(e) => return invalid(e),
+    };
+    let line = c.line();
+    let mut v = Validator::new(policy);
+    if let Err(e) = v.check_line(&line) {
+        return invalid(e);
+    }
+    out.write_all(&line)?;
+    out.write_all(b"\n")?;
+    if c.format() != keyvet::convert::Format::OpenSsh {
+        eprintln!("{name}: converted from {}", c.format());
+    }
+    Ok(Outcome::default())
 }

@@ -1,0 +1,438 @@
+//! Conversion of every form a user may paste into one OpenSSH public key.
+//!
+//! [`to_openssh`] reads:
+//!
+//! * an OpenSSH public key line (`ssh-ed25519 AAAA... comment`), passed
+//!   through so that callers can treat every input alike;
+//! * an RFC 4716 block (`---- BEGIN SSH2 PUBLIC KEY ----`, as PuTTYgen and
+//!   `ssh-keygen -e` write it), its `Comment:` header becoming the comment;
+//! * PEM public keys: `-----BEGIN PUBLIC KEY-----` (SubjectPublicKeyInfo:
+//!   RSA, DSA, ECDSA P-256/384/521, Ed25519) and `-----BEGIN RSA PUBLIC
+//!   KEY-----` (PKCS#1), what `ssh-keygen -e -m PKCS8|PEM` and OpenSSL write;
+//! * private keys, whose public half is derived: OpenSSH's own format
+//!   (`-----BEGIN OPENSSH PRIVATE KEY-----`, whose public key is in clear even
+//!   when the key is encrypted), PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE
+//!   KEY`, OpenSSL's `DSA PRIVATE KEY`, PKCS#8 `PRIVATE KEY` (RSA, ECDSA,
+//!   Ed25519, DSA) and PuTTY `.ppk` files (v2 and v3, whose public key is in
+//!   clear too).
+//!
+//! The result, a [`Converted`], holds the SSH key blob (what [`Key::parse`]
+//! accepts; it has been parsed once already), the comment when the input
+//! carries one, and the [`Format`] it came from. It is *not* checked against
+//! a policy: run [`crate::Validator::check_blob`] (or `check_line` on
+//! [`Converted::line`]) as for any other key.
+//!
+//! ```
+//! use keyvet::convert::{self, Format};
+//! use keyvet::{Validator, policy};
+//! let block = b"---- BEGIN SSH2 PUBLIC KEY ----\n\
+//! Comment: \"alice@example\"\n\
+//! AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0\n\
+//! ---- END SSH2 PUBLIC KEY ----\n";
+//! let c = convert::to_openssh(block).unwrap();
+//! assert_eq!(c.format(), Format::Rfc4716);
+//! assert_eq!(c.comment(), Some(&b"alice@example"[..]));
+//! assert_eq!(
+//!     c.line(),
+//!     b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0 alice@example"
+//! );
+//! let v = Validator::new(policy::STRICT);
+//! assert!(v.check_blob(c.blob()).is_ok());
+//!
+//! let err = convert::to_openssh(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n")
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "convert.encrypted");
+//! ```
+//!
+//! # Private keys
+//! Private key material is only ever held in buffers that are zeroed when
+//! dropped (the decoded DER or openssh-key-v1 data, the seed of an Ed25519
+//! key, the secret scalars the curve crates hold), it never appears in an
+//! error (errors carry static reasons, PEM labels and key type names only),
+//! and it is never returned. Encrypted keys are not decrypted: keyvet never
+//! asks for a passphrase.
+//!
+//! # Bounds
+//! Inputs are capped at [`MAX_INPUT`] bytes, lines at [`MAX_LINE`] bytes,
+//! decoded key data at [`MAX_DECODED`] bytes and RFC 4716 headers at the
+//! sizes RFC 4716 sets; DER is read by RustCrypto's `der` crate, which
+//! bounds nesting and checks every length.
+
+mod der;
+mod openssh;
+mod pem;
+mod putty;
+mod rfc4716;
+mod text;
+
+use std::fmt;
+
+use base64::Engine;
+
+use crate::algorithm::Algorithm;
+use crate::error::{Error, ErrorKind, PrivateKeyKind};
+use crate::key::Key;
+use crate::line::Line;
+
+/// Largest input [`to_openssh`] reads, in bytes: far more than any key in
+/// any of its forms (a 16384-bit RSA private key in PEM is under 13 KiB).
+pub const MAX_INPUT: usize = 256 * 1024;
+
+/// Longest line of a text input, in bytes.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Largest decoded key data (DER, openssh-key-v1 or SSH blob), in bytes.
+pub const MAX_DECODED: usize = 64 * 1024;
+
+/// The form a converted key came in.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// An OpenSSH public key line (`ssh-ed25519 AAAA... comment`).
+    OpenSsh,
+    /// An RFC 4716 block (`---- BEGIN SSH2 PUBLIC KEY ----`).
+    Rfc4716,
+    /// A PEM SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`).
+    PemPublicKey,
+    /// A PEM PKCS#1 RSA public key (`-----BEGIN RSA PUBLIC KEY-----`).
+    PemRsaPublicKey,
+    /// An OpenSSH private key (`-----BEGIN OPENSSH PRIVATE KEY-----`).
+    OpenSshPrivateKey,
+    /// A PEM PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`).
+    PemRsaPrivateKey,
+    /// An OpenSSL DSA private key (`-----BEGIN DSA PRIVATE KEY-----`).
+    PemDsaPrivateKey,
+    /// A PEM SEC1 EC private key (`-----BEGIN EC PRIVATE KEY-----`).
+    PemEcPrivateKey,
+    /// A PEM PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`).
+    Pkcs8PrivateKey,
+    /// A PuTTY private key file (`PuTTY-User-Key-File-2:` or `-3:`).
+    PuttyPrivateKey,
+}
+
+impl Format {
+    /// Whether the input held a private key (whose public half was derived).
+    pub const fn is_private(self) -> bool {
+        !matches!(
+            self,
+            Format::OpenSsh | Format::Rfc4716 | Format::PemPublicKey | Format::PemRsaPublicKey
+        )
+    }
+
+    /// A stable short name: `openssh`, `rfc4716`, `pem-spki`, `pem-pkcs1`,
+    /// `openssh-private`, `pem-rsa-private`, `pem-dsa-private`,
+    /// `pem-ec-private`, `pkcs8-private`, `putty-private`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::OpenSsh => "openssh",
+            Format::Rfc4716 => "rfc4716",
+            Format::PemPublicKey => "pem-spki",
+            Format::PemRsaPublicKey => "pem-pkcs1",
+            Format::OpenSshPrivateKey => "openssh-private",
+            Format::PemRsaPrivateKey => "pem-rsa-private",
+            Format::PemDsaPrivateKey => "pem-dsa-private",
+            Format::PemEcPrivateKey => "pem-ec-private",
+            Format::Pkcs8PrivateKey => "pkcs8-private",
+            Format::PuttyPrivateKey => "putty-private",
+        }
+    }
+
+    /// The kind of private key, for [`ErrorKind::ConvertEncrypted`].
+    pub(crate) const fn private_kind(self) -> PrivateKeyKind {
+        match self {
+            Format::OpenSshPrivateKey => PrivateKeyKind::OpenSsh,
+            Format::PemRsaPrivateKey => PrivateKeyKind::Rsa,
+            Format::PemDsaPrivateKey => PrivateKeyKind::Dsa,
+            Format::PemEcPrivateKey => PrivateKeyKind::Ec,
+            Format::Pkcs8PrivateKey => PrivateKeyKind::Pkcs8,
+            Format::PuttyPrivateKey => PrivateKeyKind::Putty,
+            _ => PrivateKeyKind::Other,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    /// Human words: "RFC 4716 public key block", "PKCS#8 private key", ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::OpenSsh => "OpenSSH public key line",
+            Format::Rfc4716 => "RFC 4716 public key block",
+            Format::PemPublicKey => "PEM public key (SubjectPublicKeyInfo)",
+            Format::PemRsaPublicKey => "PEM RSA public key (PKCS#1)",
+            Format::OpenSshPrivateKey => "OpenSSH private key",
+            Format::PemRsaPrivateKey => "PEM RSA private key (PKCS#1)",
+            Format::PemDsaPrivateKey => "PEM DSA private key",
+            Format::PemEcPrivateKey => "PEM EC private key (SEC1)",
+            Format::Pkcs8PrivateKey => "PKCS#8 private key",
+            Format::PuttyPrivateKey => "PuTTY private key file",
+        })
+    }
+}
+
+/// A public key converted from another form: the SSH key blob, the comment
+/// and where it came from.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Converted {
+    blob: Vec<u8>,
+    algorithm: Algorithm,
+    comment: Option<Vec<u8>>,
+    format: Format,
+    encrypted: bool,
+}
+
+impl fmt::Debug for Converted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Converted")
+            .field("algorithm", &self.algorithm)
+            .field("format", &self.format)
+            .field("encrypted", &self.encrypted)
+            .field("comment", &self.comment.as_deref().map(String::from_utf8_lossy))
+            .field("blob_len", &self.blob.len())
+            .finish()
+    }
+}
+
+impl Converted {
+    fn new(blob: Vec<u8>, comment: Option<Vec<u8>>, format: Format) -> Result<Converted, Error> {
+        let algorithm = Key::parse(&blob)?.algorithm();
+        Ok(Converted {
+            blob,
+            algorithm,
+            comment,
+            format,
+            encrypted: false,
+        })
+    }
+
+    /// The SSH key blob (the base64-decoded second field of an OpenSSH
+    /// line). For OpenSSH lines, RFC 4716 blocks, OpenSSH and PuTTY private
+    /// keys it is the blob as the input holds it; for PEM keys it is built in
+    /// the canonical encoding.
+    pub fn blob(&self) -> &[u8] {
+        &self.blob
+    }
+
+    /// The blob parsed (it parsed when it was converted).
+    ///
+    /// # Errors
+    /// None in practice: the blob was parsed by [`to_openssh`].
+    pub fn key(&self) -> Result<Key<'_>, Error> {
+        Key::parse(&self.blob)
+    }
+
+    /// The algorithm named in the blob.
+    pub const fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The comment: an OpenSSH line's comment, an RFC 4716 `Comment:`
+    /// header (without its quotes), a PuTTY file's `Comment:`, or the comment
+    /// stored in an unencrypted OpenSSH private key (possibly empty). PEM
+    /// keys have none, nor have encrypted OpenSSH private keys (the comment
+    /// is encrypted with the key).
+    pub fn comment(&self) -> Option<&[u8]> {
+        self.comment.as_deref()
+    }
+
+    /// The form the key came in.
+    pub const fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether the input was an encrypted private key whose public half is
+    /// stored in clear (OpenSSH and PuTTY formats).
+    pub const fn was_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// The OpenSSH public key line, `type base64[ comment]`, without a line
+    /// end. The comment is left out when it is empty or holds a CR, LF or
+    /// NUL, which would break the line.
+    pub fn line(&self) -> Vec<u8> {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.blob);
+        let name = self.algorithm.name();
+        let mut out = Vec::with_capacity(name.len() + 1 + b64.len() + 64);
+        out.extend_from_slice(name.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(b64.as_bytes());
+        if let Some(c) = &self.comment
+            && !c.is_empty()
+            && !c.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0))
+        {
+            out.push(b' ');
+            out.extend_from_slice(c);
+        }
+        out
+    }
+}
+
+/// Converts the key in `input` (any form listed in the [module
+/// documentation](self)) to an OpenSSH public key.
+///
+/// The input must hold one key; blank lines (and `#` lines before an
+/// OpenSSH line) around it are allowed.
+///
+/// # Errors
+/// A typed [`Error`] with the line where the problem is:
+/// [`ErrorKind::ConvertEncrypted`] for a private key that needs its
+/// passphrase, [`ErrorKind::ConvertMalformed`] for a block that breaks its
+/// format, [`ErrorKind::ConvertUnsupported`] and
+/// [`ErrorKind::ConvertPemLabel`] for forms that hold no usable SSH key,
+/// [`ErrorKind::ConvertTooLarge`], [`ErrorKind::EmptyInput`], base64 errors
+/// with line and byte, and the errors of [`Line::parse`] and [`Key::parse`]
+/// for the key itself.
+pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
+    if input.len() > MAX_INPUT {
+        return Err(Error::new(ErrorKind::ConvertTooLarge {
+            len: input.len(),
+            max: MAX_INPUT,
+        }));
+    }
+    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let lines = text::lines(input)?;
+    let Some(first) = lines
+        .iter()
+        .position(|l| !text::is_blank(l.text) && !is_comment(l.text))
+    else {
+        return Err(Error::new(ErrorKind::EmptyInput));
+    };
+    let rest = &lines[first..];
+    let head = text::trim(rest[0].text);
+    if head.starts_with(b"-----BEGIN ") {
+        pem::convert(rest)
+    } else if head.starts_with(b"---- BEGIN SSH2 PUBLIC KEY") {
+        rfc4716::convert(rest)
+    } else if head.starts_with(b"---- BEGIN SSH2 ") {
+        // `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----` and the like.
+        Err(Error::new(ErrorKind::ConvertUnsupported(
+            "this is an ssh.com (SSH2) private key: open it in PuTTYgen or the ssh.com tools and export its public key",
+        ))
+        .with_line(rest[0].number))
+    } else if head.starts_with(b"PuTTY-User-Key-File-") {
+        putty::convert(rest)
+    } else if head.starts_with(b"SSH PRIVATE KEY FILE FORMAT 1.1") {
+        Err(Error::new(ErrorKind::ConvertUnsupported(
+            "this is an SSH-1 private key file, which OpenSSH no longer supports: generate a new key with `ssh-keygen -t ed25519`",
+        ))
+        .with_line(rest[0].number))
+    } else {
+        openssh_line(rest)
+    }
+}
+
+/// The pass-through case: one OpenSSH public key line.
+fn openssh_line(lines: &[text::TextLine<'_>]) -> Result<Converted, Error> {
+    let l = &lines[0];
+    if let Some(extra) = lines[1..]
+        .iter()
+        .find(|x| !text::is_blank(x.text) && !is_comment(x.text))
+    {
+        return Err(Error::new(ErrorKind::ConvertMalformed {
+            format: Format::OpenSsh,
+            reason: "the input holds more than one line of text; paste one public key, on one line",
+        })
+        .with_line(extra.number));
+    }
+    let parsed = Line::parse(l.text).map_err(|e| e.with_line(l.number))?;
+    if parsed.options().is_some() {
+        return Err(Error::new(ErrorKind::ConvertUnsupported(
+            "this authorized_keys line starts with options, which an OpenSSH public key does not have: remove them",
+        ))
+        .with_line(l.number));
+    }
+    let mut blob = Vec::new();
+    crate::validate::decode_base64(parsed.base64(), &mut blob, MAX_DECODED)
+        .map_err(|e| shift(e, parsed.base64_offset()).with_line(l.number))?;
+    let key = Key::parse(&blob).map_err(|e| e.or_byte(parsed.base64_offset()).with_line(l.number))?;
+    if key.algorithm() != parsed.algorithm() {
+        return Err(Error::in_blob(
+            ErrorKind::TypeMismatch {
+                line: parsed.algorithm(),
+                blob: key.algorithm(),
+            },
+            0,
+            "type",
+        )
+        .or_byte(parsed.base64_offset())
+        .with_line(l.number));
+    }
+    let comment = parsed.comment_bytes().map(<[u8]>::to_vec);
+    Converted::new(blob, comment, Format::OpenSsh)
+}
+
+/// A `#` line, as in authorized_keys files.
+fn is_comment(line: &[u8]) -> bool {
+    text::trim(line).starts_with(b"#")
+}
+
+/// Moves a byte offset by `by` (errors of a field decoded on its own).
+fn shift(e: Error, by: usize) -> Error {
+    match e.byte() {
+        Some(b) => Error::at_byte(*e.kind(), b + by),
+        None => e.or_byte(by),
+    }
+}
+
+/// What `ssh-keygen -l` (OpenSSH 9.2) finds in a private key file when
+/// neither the file nor `FILE.pub` holds a public key line: the public key
+/// of `sshkey_load_pubkey_from_private` (an OpenSSH-format key's clear
+/// public key) or of `sshkey_load_private` without passphrase (PEM keys),
+/// and the comment `sshkey_load_private` reads (an unencrypted OpenSSH key's
+/// stored comment; none otherwise).
+#[derive(Debug)]
+pub(crate) struct Derived {
+    /// The key blob.
+    pub(crate) blob: Vec<u8>,
+    /// The comment, when ssh-keygen can read one (possibly empty).
+    pub(crate) comment: Option<Vec<u8>>,
+}
+
+impl Derived {
+    /// `type base64`, the text the validator reads.
+    pub(crate) fn key_line(&self) -> Result<Vec<u8>, Error> {
+        let alg = Key::parse(&self.blob)?.algorithm();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.blob);
+        let mut out = Vec::with_capacity(alg.name().len() + 1 + b64.len());
+        out.extend_from_slice(alg.name().as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(b64.as_bytes());
+        Ok(out)
+    }
+}
+
+/// Reads a whole private key file the way ssh-keygen 9.2 does (see
+/// [`Derived`]): an OpenSSH-format key only when the file starts with
+/// `-----BEGIN OPENSSH PRIVATE KEY-----` and LF, with LF line ends and a
+/// newline after the END line; else the first PEM block whose label
+/// OpenSSL reads as a private key, which must be RSA, DSA or ECDSA.
+pub(crate) fn keygen_private(file: &[u8]) -> Result<Derived, Error> {
+    if file.len() > MAX_INPUT {
+        return Err(Error::new(ErrorKind::ConvertTooLarge {
+            len: file.len(),
+            max: MAX_INPUT,
+        }));
+    }
+    let openssh_err = if file.starts_with(openssh::MARK_BEGIN) {
+        match openssh::keygen(file) {
+            Ok(d) => return Ok(d),
+            Err(e) => Some(e),
+        }
+    } else {
+        None
+    };
+    match pem::keygen(file) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err(openssh_err.unwrap_or_else(|| {
+            if openssh::looks_like_openssh(file) {
+                Error::new(ErrorKind::ConvertMalformed {
+                    format: Format::OpenSshPrivateKey,
+                    reason: "ssh-keygen reads an OpenSSH private key only when the file starts with its BEGIN line, \
+                             has LF (not CR LF) line ends and a newline after its END line",
+                })
+            } else {
+                Error::new(ErrorKind::ConvertNoKey)
+            }
+        })),
+        Err(e) => Err(openssh_err.unwrap_or(e)),
+    }
+}
