@@ -947,8 +947,14 @@ def generate_cases(c, tmp, pubs, cas):
     case("mpint-leading-zeros-n.pub", key_line("ssh-rsa", rsa_blob_of(mpint_bytes(e), b"\x00" + n_bytes), "deploy@ci-runner-3"), "valid", "mpint.noncanonical", "modulus with an extra leading zero", canonical=rsa_blob_of(mpint_bytes(e), n_bytes))
     case("mpint-leading-zero-e.pub", key_line("ssh-rsa", rsa_blob_of(b"\x00" + mpint_bytes(e), n_bytes), "deploy@ci-runner-3"), "valid", "mpint.noncanonical", "exponent with a leading zero", canonical=rsa_blob_of(mpint_bytes(e), n_bytes))
     # 16384 bits: the largest modulus OpenSSH takes (2049 bytes with the 0).
-    # Synthetic: an odd number with the top bit set, not a product of primes.
-    n16k = secrets.randbits(16384) | (1 << 16383) | 1
+    # Synthetic: an odd number with the top bit set, not a product of primes,
+    # drawn until it has no prime factor below 2^16 (keyvet's strict policy
+    # screens for those).
+    small_primorial = math.prod(p for p in range(3, 1 << 16, 2) if all(p % q for q in range(3, int(p ** 0.5) + 1, 2)))
+    while True:
+        n16k = secrets.randbits(16384) | (1 << 16383) | 1
+        if math.gcd(n16k, small_primorial) == 1:
+            break
     case("rsa-16384-synthetic.pub", key_line("ssh-rsa", rsa_blob_of(mpint_bytes(e), mpint_bytes(n16k)), "big@example.com"), "valid", "valid", "16384-bit modulus (synthetic), the maximum")
 
     # ----- RSA --------------------------------------------------------------

@@ -27,14 +27,14 @@
 //! use keyvet::{Validator, policy};
 //! let block = b"---- BEGIN SSH2 PUBLIC KEY ----\n\
 //! Comment: \"alice@example\"\n\
-//! AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0\n\
+//! AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy\n\
 //! ---- END SSH2 PUBLIC KEY ----\n";
 //! let c = convert::to_openssh(block).unwrap();
 //! assert_eq!(c.format(), Format::Rfc4716);
 //! assert_eq!(c.comment(), Some(&b"alice@example"[..]));
 //! assert_eq!(
 //!     c.line(),
-//!     b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0 alice@example"
+//!     b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy alice@example"
 //! );
 //! let v = Validator::new(policy::STRICT);
 //! assert!(v.check_blob(c.blob()).is_ok());

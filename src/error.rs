@@ -461,6 +461,17 @@ pub enum ErrorKind {
         "no key can be read from this file: it is neither an OpenSSH private key nor a PEM private key ssh-keygen reads; upload the public key (the .pub file) instead"
     )]
     ConvertNoKey,
+
+    // ----- weak keys (crate::weak) ----------------------------------------------
+    /// A well-formed key that is known to be breakable; the code is the
+    /// check's id (`weak.rsa.roca`, ...).
+    #[error("{} ({})", .check.message(), .check.reference())]
+    WeakKey {
+        /// The check that found it.
+        check: crate::weak::Check,
+        /// A number backing the finding (the small factor, ...).
+        detail: Option<u64>,
+    },
 }
 
 fn algorithm_advice(a: Algorithm) -> &'static str {
@@ -564,6 +575,7 @@ impl ErrorKind {
             E::ConvertUnsupported(_) => "convert.unsupported",
             E::ConvertTooLarge { .. } => "convert.too_large",
             E::ConvertNoKey => "convert.no_key",
+            E::WeakKey { check, .. } => check.id(),
         }
     }
 }

@@ -203,7 +203,7 @@ impl<'b> PublicKey<'b> {
     /// ```
     /// use keyvet::{Key, HashAlg};
     /// # use base64::Engine;
-    /// let b64 = "AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0";
+    /// let b64 = "AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy";
     /// let blob = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
     /// let key = Key::parse(&blob).unwrap();
     /// let fp = key.public_key().fingerprint(HashAlg::Sha256);

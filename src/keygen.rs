@@ -132,7 +132,7 @@ impl<'l, 'b> Checked<'l, 'b> {
     /// ```
     /// use keyvet::{Validator, policy, HashAlg};
     /// let mut v = Validator::new(policy::OPENSSH);
-    /// let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0 me";
+    /// let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy me";
     /// let out = v.check_keygen_line(line).unwrap().keygen_line(HashAlg::Sha256).to_string();
     /// assert!(out.starts_with("256 SHA256:") && out.ends_with(" me (ED25519)"));
     /// ```

@@ -25,7 +25,7 @@
 //! ```
 //! use keyvet::{Validator, policy, HashAlg};
 //! let mut v = Validator::new(policy::STRICT);
-//! let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0 alice";
+//! let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy alice";
 //! let key = v.check_line(line).unwrap();
 //! println!("{} {} {}", key.bits(), key.fingerprint(HashAlg::Sha256), key.algorithm());
 //!
@@ -45,6 +45,7 @@
 
 mod algorithm;
 pub mod cert;
+pub mod certcheck;
 pub mod convert;
 mod ec;
 mod error;
@@ -57,6 +58,7 @@ pub mod profile;
 pub mod stream;
 mod validate;
 pub mod verify;
+pub mod weak;
 pub mod wire;
 
 pub use algorithm::{Algorithm, AlgorithmSet, CertVersion, Curve, KeyType};

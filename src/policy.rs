@@ -17,6 +17,7 @@
 //! ```
 
 use crate::algorithm::{Algorithm, AlgorithmSet, CertVersion, KeyType};
+use crate::weak::Screening;
 
 /// A validation policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +80,9 @@ pub struct Policy {
     /// and what follows is ignored. Off, a NUL is an error (`line.nul`):
     /// hidden text after a NUL is a way to smuggle content past a reviewer.
     pub nul_ends_line: bool,
+    /// Weak-key screening ([`crate::weak`]): which checks run, and whether
+    /// their findings reject the key or only warn.
+    pub screening: Screening,
     /// Longest line accepted, in bytes.
     pub max_line_len: usize,
     /// Largest decoded key blob, in bytes.
@@ -97,7 +101,9 @@ const V00_DSA: Algorithm = match Algorithm::cert(KeyType::Dsa, CertVersion::V00)
     None => Algorithm::plain(KeyType::Dsa),
 };
 
-/// OpenSSH 9.2's verdicts. Also accepts `ssh-mldsa44-ed25519@openssh.com`
+/// OpenSSH 9.2's verdicts. Weak-key screening is off (turn checks on in
+/// [`Policy::screening`]: they then only warn, as OpenSSH accepts those
+/// keys). Also accepts `ssh-mldsa44-ed25519@openssh.com`
 /// keys and certificates, which OpenSSH accepts since 10.4.
 pub const OPENSSH: Policy = Policy {
     name: "openssh",
@@ -116,12 +122,14 @@ pub const OPENSSH: Policy = Policy {
     strict_options: false,
     strict_comment: false,
     nul_ends_line: true,
+    screening: Screening::OFF,
     max_line_len: 1 << 20,
     max_blob_len: 3 << 18,
 };
 
 /// The default for uploads: OpenSSH's rules, and every rule of [`Policy`]
-/// on, with RSA of at least 2048 bits and no DSA or v00 certificates.
+/// on, with RSA of at least 2048 bits, no DSA or v00 certificates, and
+/// every weak-key check rejecting.
 pub const STRICT: Policy = Policy {
     name: "strict",
     algorithms: AlgorithmSet::ALL
@@ -142,6 +150,7 @@ pub const STRICT: Policy = Policy {
     strict_options: true,
     strict_comment: true,
     nul_ends_line: false,
+    screening: Screening::STRICT,
     max_line_len: 1 << 16,
     max_blob_len: 3 << 14,
 };

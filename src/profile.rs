@@ -5,7 +5,7 @@
 //! * [`tencent_cvm::IMPORT`]: Tencent Cloud CVM `ImportKeyPair`, API 3.0
 //!   (2017-03-12): `KeyName`, `ProjectId`, `PublicKey`, `TagSpecification`.
 //! * [`tencent_cvm::IMPORT_V2`]: the legacy v2 `ImportKeyPair` (`keyName`,
-//!   `pubKey`), and [`tencent_cvm::create_v2`] for its `CreateKeyPair`.
+//!   `pubKey`), whose `CreateKeyPair` is [`Profile::create`].
 //! * [`alibaba_ecs::IMPORT`]: Alibaba Cloud ECS `ImportKeyPair`
 //!   (2014-05-26): `KeyPairName`, `PublicKeyBody`, `RegionId`,
 //!   `Tag.N.Key`/`Tag.N.Value`, `ResourceGroupId`.
@@ -216,6 +216,15 @@ pub enum Rejection {
     Quota,
     /// The store failed.
     Internal,
+    /// An error of the API's common codes that no keyvet rejection names
+    /// (an unknown action, a rate limit, an oversized request): passed
+    /// through as given. See [`Profile::common_error`].
+    Common {
+        /// The provider's code, such as `RequestLimitExceeded`.
+        code: &'static str,
+        /// The HTTP status.
+        http_status: u16,
+    },
 }
 
 /// The error body an API returns.
@@ -315,6 +324,20 @@ fn string_param(v: &Value) -> Option<String> {
 }
 
 impl ImportRequest {
+    /// Reads a request from name-value parameters, as a query string or a
+    /// form body carries them (`Tag.1.Key=env`, ...). For the APIs that take
+    /// JSON, use [`ImportRequest::from_json`].
+    pub fn from_params<K: Into<String>, V: Into<String>>(
+        api: Api,
+        params: impl IntoIterator<Item = (K, V)>,
+    ) -> ImportRequest {
+        let obj: Map<String, Value> = params
+            .into_iter()
+            .map(|(k, v)| (k.into(), Value::String(v.into())))
+            .collect();
+        ImportRequest::from_json(api, &obj)
+    }
+
     /// Reads a request from a JSON object with the API's own parameter
     /// names (`KeyName`, `ProjectId`, `PublicKey`, `TagSpecification` for
     /// Tencent 3.0; `keyName`, `pubKey` for Tencent v2; `KeyPairName`,
@@ -356,8 +379,46 @@ impl ImportRequest {
 }
 
 impl Profile {
+    /// An error of the API's common codes (`InvalidAction`,
+    /// `RequestLimitExceeded`, ...) in the API's error body, for servers
+    /// that embed a profile.
+    ///
+    /// ```
+    /// use keyvet::profile::tencent_cvm;
+    /// let e = tencent_cvm::IMPORT.common_error("RequestLimitExceeded", 200, "Too many requests.", "id".into());
+    /// assert_eq!(e.to_json()["Response"]["Error"]["Code"], "RequestLimitExceeded");
+    /// ```
+    pub fn common_error(
+        &self,
+        code: &'static str,
+        http_status: u16,
+        message: impl Into<Cow<'static, str>>,
+        request_id: String,
+    ) -> ProviderError {
+        ProviderError {
+            api: self.api,
+            code,
+            http_status,
+            message: message.into(),
+            request_id,
+            rejection: Box::new(Rejection::Common { code, http_status }),
+        }
+    }
+
+    /// The store scope of a request: one account per provider (Tencent's two
+    /// APIs share it), one per region for Alibaba.
+    fn scope(&self, region: &str) -> String {
+        match self.api {
+            Api::AlibabaEcs => format!("alibaba-ecs/{region}"),
+            Api::TencentCvm | Api::TencentCvmV2 => String::from("tencent-cvm/default"),
+        }
+    }
+
     /// The provider error for a rejection.
     pub fn error(&self, rejection: Rejection, request_id: String) -> ProviderError {
+        if let Rejection::Common { code, http_status } = rejection {
+            return self.common_error(code, http_status, code, request_id);
+        }
         let (code, http_status, message) = match self.api {
             Api::TencentCvm | Api::TencentCvmV2 => tencent_cvm::error_of(&rejection),
             Api::AlibabaEcs => alibaba_ecs::error_of(&rejection),
@@ -514,7 +575,10 @@ impl Profile {
             Api::TencentCvmV2 => ("keyName", "pubKey"),
             Api::AlibabaEcs => ("KeyPairName", "PublicKeyBody"),
         };
-        // Required parameters first.
+        // A request the API cannot read at all, then required parameters.
+        if let Some(m) = &req.malformed {
+            return Err(m.clone());
+        }
         let name = req.name.as_deref().ok_or(Rejection::MissingParameter(name_param))?;
         let key = match req.public_key.as_deref() {
             Some(k) if !k.trim().is_empty() => k,
@@ -522,16 +586,13 @@ impl Profile {
         };
         let scope = match self.api {
             Api::AlibabaEcs => match req.region.as_deref() {
-                Some(r) if !r.is_empty() => r.to_string(),
+                Some(r) if !r.is_empty() => self.scope(r),
                 _ => return Err(Rejection::MissingParameter("RegionId")),
             },
-            _ => String::from("default"),
+            _ => self.scope(""),
         };
         if self.api == Api::TencentCvm && req.project_id.is_none() {
             return Err(Rejection::MissingParameter("ProjectId"));
-        }
-        if let Some(m) = &req.malformed {
-            return Err(m.clone());
         }
         self.check_name(name)?;
         if let Some(p) = &req.project_id {
@@ -649,6 +710,12 @@ impl Profile {
         if let Err(rej) = self.check_name(name) {
             return fail(rej);
         }
+        let scope = self.scope("");
+        // Key generation is costly: refuse a taken name before it (the
+        // insert below still decides, atomically).
+        if store.contains_name(&scope, name) {
+            return fail(Rejection::NameDuplicate);
+        }
         let Ok(key) = create::create_key(kind, &create::generated_comment()) else {
             return fail(Rejection::Internal);
         };
@@ -663,7 +730,7 @@ impl Profile {
             fingerprint: sha256,
             key_id: key_id.clone(),
         };
-        if let Err(c) = store.insert("default", stored, self.quota, self.unique_keys) {
+        if let Err(c) = store.insert(&scope, stored, self.quota, self.unique_keys) {
             return fail(match c {
                 Conflict::Name => Rejection::NameDuplicate,
                 Conflict::Key => Rejection::KeyDuplicate,

@@ -14,11 +14,17 @@ use zeroize::Zeroizing;
 
 use crate::convert;
 use crate::error::{Error, ErrorKind};
+use crate::key::KeyData;
 use crate::keygen::ShownComment;
 use crate::line::{self, LineReader, RawLine};
 use crate::validate::{Checked, Validator};
+use crate::weak::{Check, Findings, Severity, batch};
 
 /// What one line of an input turned out to be.
+// Events live on the stack for one callback; boxing the findings would put
+// an allocation on the hot path.
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 #[derive(Debug)]
 pub enum Event<'c, 'l, 'b> {
     /// A valid key.
@@ -39,6 +45,19 @@ pub enum Event<'c, 'l, 'b> {
         line: u64,
         /// Why.
         error: Error,
+        /// Every weak-key finding on the line (the error may be one).
+        findings: Findings,
+    },
+    /// After the whole input: a line whose RSA modulus shares a prime with
+    /// another line's ([`Check::RsaSharedPrime`], by batch GCD). Reported
+    /// once per line and partner; the line's own event came earlier.
+    SharedPrime {
+        /// 1-based line number.
+        line: u64,
+        /// The line it shares a prime with.
+        other: u64,
+        /// The finding's weight under the policy.
+        severity: Severity,
     },
 }
 
@@ -101,7 +120,7 @@ const PUTTY: &[u8] = b"PuTTY-User-Key-File-";
 /// let mut v = Validator::new(policy::STRICT);
 /// let mut codes = Vec::new();
 /// let s = stream::check(&input[..], &mut v, |e| {
-///     if let Event::Invalid { line, error } = e { codes.push((line, error.code())); }
+///     if let Event::Invalid { line, error, .. } = e { codes.push((line, error.code())); }
 ///     Ok(())
 /// }).unwrap();
 /// assert_eq!(codes, [(2, "base64.symbol")]);
@@ -119,6 +138,8 @@ pub fn check<R: BufRead>(
     let mut reader = LineReader::new(input, max);
     let mut s = Summary::default();
     let mut skip_until: Option<&'static [u8]> = None;
+    let batch = v.policy().screening.checks.contains(Check::RsaSharedPrime);
+    let mut moduli: Vec<(u64, Vec<u8>)> = Vec::new();
     while let Some(raw) = reader.next_line()? {
         let (number, bytes) = match raw {
             RawLine::TooLong { number, len } => {
@@ -126,6 +147,7 @@ pub fn check<R: BufRead>(
                 f(Event::Invalid {
                     line: number,
                     error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
+                    findings: Findings::default(),
                 })?;
                 continue;
             }
@@ -143,6 +165,9 @@ pub fn check<R: BufRead>(
         match v.check_line(bytes) {
             Ok(c) => {
                 s.valid += 1;
+                if batch && let KeyData::Rsa(r) = c.key().public_key().data() {
+                    moduli.push((number, r.n.magnitude().to_vec()));
+                }
                 f(Event::Key {
                     line: number,
                     checked: &c,
@@ -160,18 +185,58 @@ pub fn check<R: BufRead>(
                 f(Event::Invalid {
                     line: number,
                     error: e.with_line(number),
+                    findings: *v.last_findings(),
                 })?;
             }
         }
     }
+    shared_primes(&mut moduli, v, &mut s, &mut f)?;
     if s.valid + s.invalid == 0 {
         s.invalid = 1;
         f(Event::Invalid {
             line: 0,
             error: Error::new(ErrorKind::EmptyInput),
+            findings: Findings::default(),
         })?;
     }
     Ok(s)
+}
+
+/// Batch GCD over the RSA moduli of an input's valid lines, reporting every
+/// line that shares a prime with another (once per partner), and counting
+/// the lines it makes invalid.
+fn shared_primes(
+    moduli: &mut Vec<(u64, Vec<u8>)>,
+    v: &Validator,
+    s: &mut Summary,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<()> {
+    if moduli.len() < 2 {
+        return Ok(());
+    }
+    let refs: Vec<&[u8]> = moduli.iter().map(|(_, m)| m.as_slice()).collect();
+    let pairs = batch::shared_primes(&refs);
+    let severity = v.policy().screening.severity;
+    let mut events: Vec<(u64, u64)> = Vec::with_capacity(pairs.len() * 2);
+    for p in &pairs {
+        let (a, b) = (moduli[p.first].0, moduli[p.second].0);
+        events.push((a, b));
+        events.push((b, a));
+    }
+    events.sort_unstable();
+    events.dedup();
+    let mut flagged = events.iter().map(|(l, _)| *l).collect::<Vec<_>>();
+    flagged.dedup();
+    if severity == Severity::Error {
+        let n = u64::try_from(flagged.len()).unwrap_or(u64::MAX);
+        s.valid = s.valid.saturating_sub(n);
+        s.invalid += n;
+    }
+    moduli.clear();
+    for (line, other) in events {
+        f(Event::SharedPrime { line, other, severity })?;
+    }
+    Ok(())
 }
 
 /// Reads `input` the way `ssh-keygen -l -f FILE` does when `FILE.pub`
@@ -364,6 +429,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
                 f(Event::Invalid {
                     line: number,
                     error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
+                    findings: Findings::default(),
                 })?;
                 continue;
             }
@@ -418,6 +484,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
                 f(Event::Invalid {
                     line: number,
                     error: e.with_line(number),
+                    findings: Findings::default(),
                 })?;
             }
         }
@@ -443,6 +510,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
         f(Event::Invalid {
             line: 0,
             error: Error::new(ErrorKind::EmptyInput),
+            findings: Findings::default(),
         })?;
     }
     Ok(s)
@@ -505,6 +573,7 @@ fn private_key_file<P: BufRead>(
     f(Event::Invalid {
         line: at,
         error: error.with_line(at),
+        findings: Findings::default(),
     })
 }
 
@@ -587,6 +656,7 @@ fn public_key_line(
                 f(Event::Invalid {
                     line: number,
                     error: e.with_line(number),
+                    findings: Findings::default(),
                 })?;
             }
             return Ok(Flow::Stop);
@@ -632,6 +702,7 @@ fn public_key_line(
                     f(Event::Invalid {
                         line: number,
                         error: e.with_line(number),
+                        findings: Findings::default(),
                     })?;
                 }
             }

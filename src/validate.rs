@@ -12,7 +12,9 @@ use crate::fingerprint::{Fingerprint, HashAlg};
 use crate::key::{Key, KeyData, PublicKey};
 use crate::line::{self, Line};
 use crate::policy::Policy;
+use crate::weak::{self, Blocklist, Findings};
 use crate::{ec, verify};
+use std::sync::Arc;
 
 /// base64 exactly as OpenSSH's `b64_pton` accepts it: standard alphabet,
 /// `=` padding required, no bits after the last full byte.
@@ -86,6 +88,7 @@ fn base64_error(bytes: &[u8], e: base64::DecodeSliceError) -> Error {
 pub struct Checked<'l, 'b> {
     line: Line<'l>,
     key: Key<'b>,
+    findings: Findings,
 }
 
 impl<'l, 'b> Checked<'l, 'b> {
@@ -128,13 +131,19 @@ impl<'l, 'b> Checked<'l, 'b> {
     pub fn comment(&self) -> Option<&'l str> {
         self.line.comment()
     }
+
+    /// What weak-key screening found that did not reject the key
+    /// (warnings).
+    pub const fn findings(&self) -> &Findings {
+        &self.findings
+    }
 }
 
 /// Validates key lines and blobs against a [`Policy`], reusing one buffer.
 ///
 /// ```
 /// use keyvet::{Validator, policy};
-/// let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0 alice@example";
+/// let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy alice@example";
 /// let mut v = Validator::new(policy::STRICT);
 /// let ok = v.check_line(line).unwrap();
 /// assert_eq!(ok.bits(), 256);
@@ -147,6 +156,9 @@ pub struct Validator {
     buf: Vec<u8>,
     /// For base64 with embedded control whitespace, which OpenSSH skips.
     scratch: Vec<u8>,
+    blocklist: Option<Arc<Blocklist>>,
+    /// Weak-key findings of the last check, rejected or not.
+    findings: Findings,
 }
 
 impl Validator {
@@ -156,12 +168,28 @@ impl Validator {
             policy,
             buf: Vec::new(),
             scratch: Vec::new(),
+            blocklist: None,
+            findings: Findings::default(),
         }
     }
 
     /// The policy.
     pub const fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// Screens keys against a list of known-compromised keys (when the
+    /// policy runs [`crate::weak::Check::Blocklist`]).
+    #[must_use]
+    pub fn with_blocklist(mut self, blocklist: Arc<Blocklist>) -> Validator {
+        self.blocklist = Some(blocklist);
+        self
+    }
+
+    /// Everything weak-key screening found in the last checked line,
+    /// including the finding that rejected it.
+    pub const fn last_findings(&self) -> &Findings {
+        &self.findings
     }
 
     /// Parses and validates one authorized_keys / public key line.
@@ -177,12 +205,21 @@ impl Validator {
                 max: self.policy.max_line_len,
             }));
         }
+        self.findings = Findings::default();
         let parsed = Line::parse(line)?;
         check_line_policy(&parsed, &self.policy)?;
         self.decode(&parsed)?;
         let key = check_blob_inner(&self.buf, &self.policy, Some(parsed.algorithm()))
             .map_err(|e| e.or_byte(parsed.base64_offset()))?;
-        Ok(Checked { line: parsed, key })
+        self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
+        if let Some(e) = weak_error(&self.findings) {
+            return Err(e.or_byte(parsed.base64_offset()));
+        }
+        Ok(Checked {
+            line: parsed,
+            key,
+            findings: self.findings,
+        })
     }
 
     /// Reads a line the way `ssh-keygen -l` does (a bare key, or a key after
@@ -265,18 +302,27 @@ impl Validator {
     }
 
     fn try_line(&mut self, l: &Line<'_>) -> Result<(), Error> {
+        self.findings = Findings::default();
         check_line_policy_keygen(l, &self.policy)?;
         self.decode(l)?;
-        check_blob_inner(&self.buf, &self.policy, Some(l.algorithm()))
-            .map(|_| ())
-            .map_err(|e| e.or_byte(l.base64_offset()))
+        let key =
+            check_blob_inner(&self.buf, &self.policy, Some(l.algorithm())).map_err(|e| e.or_byte(l.base64_offset()))?;
+        self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
+        match weak_error(&self.findings) {
+            Some(e) => Err(e.or_byte(l.base64_offset())),
+            None => Ok(()),
+        }
     }
 
     fn finish<'l>(&mut self, l: Line<'l>) -> Result<Checked<'l, '_>, Error> {
         // The buffer holds the blob `try_line` accepted; parse it again to
         // borrow it for the caller (cheap: no checks that need arithmetic).
         let key = Key::parse(&self.buf)?;
-        Ok(Checked { line: l, key })
+        Ok(Checked {
+            line: l,
+            key,
+            findings: self.findings,
+        })
     }
 
     /// Validates a decoded key blob.
@@ -284,8 +330,34 @@ impl Validator {
     /// # Errors
     /// The first rule the blob breaks.
     pub fn check_blob<'b>(&self, blob: &'b [u8]) -> Result<Key<'b>, Error> {
-        check_blob_inner(blob, &self.policy, None)
+        let key = check_blob_inner(blob, &self.policy, None)?;
+        match weak_error(&screen_key(&key, &self.policy, self.blocklist.as_deref())) {
+            Some(e) => Err(e),
+            None => Ok(key),
+        }
     }
+}
+
+/// Weak-key screening of a key (and of a certificate's CA key).
+fn screen_key(key: &Key<'_>, p: &Policy, blocklist: Option<&Blocklist>) -> Findings {
+    let mut f = Findings::default();
+    if p.screening.checks != crate::weak::CheckSet::NONE {
+        weak::screen(key.public_key(), &p.screening, blocklist, &mut f);
+        if let Key::Cert(c) = key {
+            weak::screen(c.signature_key().key(), &p.screening, blocklist, &mut f);
+        }
+    }
+    f
+}
+
+/// The error for the first error-severity finding, if any.
+fn weak_error(f: &Findings) -> Option<Error> {
+    f.first_error().map(|first| {
+        Error::new(ErrorKind::WeakKey {
+            check: first.check,
+            detail: first.detail,
+        })
+    })
 }
 
 fn shift(e: Error, by: usize) -> Error {

@@ -8,7 +8,8 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use keyvet::{HashAlg, Key, KeyData, Validator, policy};
+use keyvet::weak::Screening;
+use keyvet::{HashAlg, Key, KeyData, Policy, Validator, policy};
 
 struct Counting;
 
@@ -93,10 +94,18 @@ fn no_allocation_after_warm_up() {
     // Invalid lines too: errors are plain values.
     lines.push(b"ssh-ed25519 AAAA!AAA".to_vec());
     lines.push(b"-----BEGIN OPENSSH PRIVATE KEY-----".to_vec());
-    lines.push(b"ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIE+1Cw1nt0FUh/xsNqvXW/dfyY9+nfzBBsLw9RsTPYn0".to_vec());
+    lines.push(b"ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy".to_vec());
     lines.push(b"from=\"x\",bogus ssh-ed25519 AAAA".to_vec());
 
-    for p in [policy::OPENSSH, policy::STRICT] {
+    // The structural path and fingerprints, under both presets, with
+    // weak-key screening off.
+    for p in [
+        policy::OPENSSH,
+        Policy {
+            screening: Screening::OFF,
+            ..policy::STRICT
+        },
+    ] {
         let mut v = Validator::new(p);
         let (plain, rsa_signed): (Vec<_>, Vec<_>) = lines.iter().cloned().partition(|l| !rsa_or_dsa_signed(&mut v, l));
         // Warm up, then count.
@@ -107,7 +116,7 @@ fn no_allocation_after_warm_up() {
 
         // RSA/DSA-signed certificates: everything but the signature check in
         // the rsa/dsa crates is allocation-free too.
-        let mut nosig = Validator::new(keyvet::Policy {
+        let mut nosig = Validator::new(Policy {
             verify_signatures: false,
             ..p
         });
@@ -118,5 +127,37 @@ fn no_allocation_after_warm_up() {
             "{}: RSA/DSA-signed certificates without the signature check",
             p.name
         );
+    }
+
+    // The strict preset with its weak-key screening: allocation-free for
+    // every key but RSA and DSA ones (and certificates signed by them),
+    // whose checks use num-bigint; those allocate a bounded amount.
+    let mut v = Validator::new(policy::STRICT);
+    let (curves, bignum): (Vec<_>, Vec<_>) = lines.iter().cloned().partition(|l| !uses_bignum(&mut v, l));
+    count(&mut v, &curves);
+    let (allocs, valid) = count(&mut v, &curves);
+    assert!(valid >= 10, "strict: only {valid} valid non-RSA lines");
+    assert_eq!(allocs, 0, "strict with screening, non-RSA keys: {allocs} allocations");
+    count(&mut v, &bignum);
+    let (allocs, _) = count(&mut v, &bignum);
+    let per_key = allocs / bignum.len().max(1);
+    eprintln!(
+        "strict RSA/DSA screening: {allocs} allocations over {} lines ({per_key} per line)",
+        bignum.len()
+    );
+    assert!(per_key < 2000, "{per_key} allocations per RSA key");
+}
+
+/// Does checking this line under strict screen an RSA or DSA key (or verify
+/// an RSA/DSA signature)?
+fn uses_bignum(v: &mut Validator, line: &[u8]) -> bool {
+    let key = match v.check_line(line) {
+        Ok(c) => *c.key(),
+        Err(_) => return false,
+    };
+    let big = |d: &KeyData<'_>| matches!(d, KeyData::Rsa(_) | KeyData::Dsa(_));
+    match key {
+        Key::Plain(p) => big(p.key().data()),
+        Key::Cert(c) => big(c.key().data()) || big(c.signature_key().key().data()),
     }
 }

@@ -199,5 +199,6 @@ pub(crate) fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) 
             500,
             "The request processing has failed due to some unknown error.",
         ),
+        Rejection::Common { code, http_status } => (code, *http_status, Cow::Borrowed(code)),
     }
 }

@@ -42,6 +42,13 @@ pub trait KeyStore: Send + Sync {
     /// Number of keys in `scope`.
     fn count(&self, scope: &str) -> usize;
 
+    /// Whether `name` is taken in `scope`: a hint to skip costly work (key
+    /// generation) before an insert that would fail; `insert` decides.
+    fn contains_name(&self, scope: &str, name: &str) -> bool {
+        let _ = (scope, name);
+        false
+    }
+
     /// Whether a project exists (Tencent `ProjectId`; 0 is the default project).
     fn project_exists(&self, id: i64) -> bool;
 
@@ -160,6 +167,11 @@ impl KeyStore for MemoryStore {
         scopes.get(scope).map_or(0, |s| s.names.len())
     }
 
+    fn contains_name(&self, scope: &str, name: &str) -> bool {
+        let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        scopes.get(scope).is_some_and(|s| s.names.contains_key(name))
+    }
+
     fn project_exists(&self, id: i64) -> bool {
         self.projects.contains(&id)
     }
@@ -242,6 +254,10 @@ impl KeyStore for FileStore {
 
     fn count(&self, scope: &str) -> usize {
         self.mem.count(scope)
+    }
+
+    fn contains_name(&self, scope: &str, name: &str) -> bool {
+        self.mem.contains_name(scope, name)
     }
 
     fn project_exists(&self, id: i64) -> bool {

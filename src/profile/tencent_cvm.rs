@@ -145,6 +145,7 @@ pub(crate) fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) 
         ),
         Rejection::Quota => ("InvalidKeyPair.LimitExceeded", "Number of key pairs exceeds the limit."),
         Rejection::Internal => ("InternalServerError", "Internal error."),
+        Rejection::Common { code, http_status } => return (code, *http_status, Cow::Borrowed(code)),
     };
     (code, 200, Cow::Borrowed(msg))
 }

@@ -75,6 +75,8 @@ pub fn check_codes(input: &[u8], policy: Policy) -> Vec<Result<(), &'static str>
         match e {
             Event::Key { .. } => out.push(Ok(())),
             Event::Invalid { error, .. } => out.push(Err(error.code())),
+            Event::SharedPrime { .. } => out.push(Err("weak.rsa.shared_prime")),
+            _ => {}
         }
         Ok(())
     })

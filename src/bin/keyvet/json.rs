@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use keyvet::weak::{Check, Findings, Severity};
 use keyvet::{Checked, Error};
 
 /// Writes `s` as a JSON string (invalid UTF-8 becomes U+FFFD).
@@ -66,10 +67,66 @@ pub(crate) fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_
             out.write_all(b"]")?;
         }
     }
+    out.write_all(b",\"findings\":")?;
+    findings(out, c.findings())?;
     out.write_all(b"}\n")
 }
 
-pub(crate) fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error) -> io::Result<()> {
+fn finding<W: Write>(out: &mut W, check: Check, severity: Severity, detail: Option<u64>) -> io::Result<()> {
+    write!(
+        out,
+        "{{\"id\":\"{}\",\"severity\":\"{}\",\"message\":",
+        check.id(),
+        severity.name()
+    )?;
+    string(out, check.message().as_bytes())?;
+    out.write_all(b",\"reference\":")?;
+    string(out, check.reference().as_bytes())?;
+    if let Some(d) = detail {
+        write!(out, ",\"detail\":{d}")?;
+    }
+    out.write_all(b"}")
+}
+
+fn findings<W: Write>(out: &mut W, f: &Findings) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, x) in f.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        finding(out, x.check, x.severity, x.detail)?;
+    }
+    out.write_all(b"]")
+}
+
+/// A line that shares a prime with another (reported after the input).
+pub(crate) fn shared_prime<W: Write>(
+    out: &mut W,
+    file: &str,
+    line: u64,
+    other: u64,
+    severity: Severity,
+) -> io::Result<()> {
+    let c = Check::RsaSharedPrime;
+    out.write_all(b"{\"file\":")?;
+    string(out, file.as_bytes())?;
+    write!(out, ",\"line\":{line},\"valid\":{}", severity != Severity::Error)?;
+    if severity == Severity::Error {
+        write!(out, ",\"error\":{{\"code\":\"{}\",\"message\":", c.id())?;
+        let msg = format!(
+            "line {line}: shares a prime with line {other}: {} ({})",
+            c.message(),
+            c.reference()
+        );
+        string(out, msg.as_bytes())?;
+        out.write_all(b"}")?;
+    }
+    out.write_all(b",\"findings\":[")?;
+    finding(out, c, severity, Some(other))?;
+    writeln!(out, "],\"shares_prime_with\":{other}}}")
+}
+
+pub(crate) fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Findings) -> io::Result<()> {
     out.write_all(b"{\"file\":")?;
     string(out, file.as_bytes())?;
     write!(
@@ -79,5 +136,7 @@ pub(crate) fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error) -
     )?;
     let msg = e.to_string();
     string(out, msg.as_bytes())?;
-    out.write_all(b"}}\n")
+    out.write_all(b"},\"findings\":")?;
+    findings(out, f)?;
+    out.write_all(b"}\n")
 }

@@ -30,9 +30,8 @@ enum Command {
         /// One JSON object per key line (JSON Lines).
         #[arg(long)]
         json: bool,
-        /// Rules to apply.
-        #[arg(long, value_enum, default_value_t = PolicyArg::Strict)]
-        policy: PolicyArg,
+        #[command(flatten)]
+        policy: PolicyOpts,
         /// Files to read; standard input when none or `-`.
         files: Vec<String>,
     },
@@ -42,9 +41,8 @@ enum Command {
         /// Hash: sha256 (default) or md5.
         #[arg(short = 'E', value_enum, default_value_t = HashArg::Sha256)]
         hash: HashArg,
-        /// Rules to apply (`openssh` is the exact ssh-keygen drop-in).
-        #[arg(long, value_enum, default_value_t = PolicyArg::Strict)]
-        policy: PolicyArg,
+        #[command(flatten)]
+        policy: PolicyOpts,
         /// Files to read; standard input when none or `-`.
         files: Vec<String>,
     },
@@ -162,6 +160,89 @@ fn parse_tag(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A policy: a preset, changed by flags.
+#[derive(Debug, clap::Args)]
+struct PolicyOpts {
+    /// The preset: `strict` (uploads) or `openssh` (OpenSSH 9.2's verdicts;
+    /// with `fingerprint`, the exact ssh-keygen drop-in).
+    #[arg(long, value_enum, default_value_t = PolicyArg::Strict)]
+    policy: PolicyArg,
+    /// Turn a weak-key check on, by id (`weak.rsa.roca`, ...) or `all`
+    /// (repeatable). Under `openssh` they only warn.
+    #[arg(long = "enable", value_name = "CHECK")]
+    enable: Vec<String>,
+    /// Turn a weak-key check off, by id or `all` (repeatable).
+    #[arg(long = "disable", value_name = "CHECK")]
+    disable: Vec<String>,
+    /// Smallest RSA modulus accepted, in bits.
+    #[arg(long, value_name = "BITS")]
+    min_rsa_bits: Option<u32>,
+    /// Accept an algorithm the preset refuses (repeatable), e.g. `ssh-dss`.
+    #[arg(long = "allow", value_name = "ALGORITHM")]
+    allow: Vec<String>,
+    /// Refuse an algorithm (repeatable), e.g. `ssh-rsa`.
+    #[arg(long = "deny", value_name = "ALGORITHM")]
+    deny: Vec<String>,
+    /// Known-compromised keys: lines of `SHA256:...` fingerprints or badkeys
+    /// modulus hashes (turns `weak.blocklist` on).
+    #[arg(long, value_name = "FILE")]
+    blocklist: Option<String>,
+}
+
+impl PolicyOpts {
+    /// The policy and the blocklist, or a usage error.
+    fn build(&self) -> Result<(Policy, Option<std::sync::Arc<keyvet::weak::Blocklist>>), String> {
+        use keyvet::weak::{Check, CheckSet};
+        let mut p = self.policy.policy();
+        let check = |id: &str| -> Result<CheckSet, String> {
+            if id == "all" {
+                return Ok(CheckSet::ALL);
+            }
+            Check::from_id(id).map(|c| CheckSet::NONE.with(c)).ok_or_else(|| {
+                format!(
+                    "unknown check {id:?}; the checks are: {}",
+                    Check::ALL.map(Check::id).join(", ")
+                )
+            })
+        };
+        for id in &self.enable {
+            for c in check(id)?.iter() {
+                p.screening.checks = p.screening.checks.with(c);
+            }
+            if p.screening.fermat_steps == 0 {
+                p.screening.fermat_steps = 100;
+            }
+        }
+        for id in &self.disable {
+            for c in check(id)?.iter() {
+                p.screening.checks = p.screening.checks.without(c);
+            }
+        }
+        if let Some(b) = self.min_rsa_bits {
+            p.min_rsa_bits = b;
+        }
+        let alg = |name: &str| keyvet::Algorithm::from_name(name).ok_or_else(|| format!("unknown algorithm {name:?}"));
+        for a in &self.allow {
+            let a = alg(a)?;
+            p.algorithms = p.algorithms.with(a);
+            p.ca_algorithms = p.ca_algorithms.with(keyvet::Algorithm::plain(a.key_type()));
+        }
+        for a in &self.deny {
+            p.algorithms = p.algorithms.without(alg(a)?);
+        }
+        let blocklist = match &self.blocklist {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                let bl = keyvet::weak::Blocklist::parse(&text).map_err(|e| format!("{path}: {e}"))?;
+                p.screening.checks = p.screening.checks.with(Check::Blocklist);
+                Some(std::sync::Arc::new(bl))
+            }
+        };
+        Ok((p, blocklist))
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum PolicyArg {
     Openssh,
@@ -194,20 +275,35 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let build = |opts: &PolicyOpts| match opts.build() {
+        Ok(x) => Some(x),
+        Err(e) => {
+            eprintln!("keyvet: {e}");
+            None
+        }
+    };
     let result = match cli.command {
-        Command::Check { json, policy, files } => run(
-            &files,
-            |name, input, out, o| check(name, input, out, o, policy.policy(), json),
-            &mut out,
-        ),
+        Command::Check { json, policy, files } => {
+            let Some((policy, blocklist)) = build(&policy) else {
+                return ExitCode::from(2);
+            };
+            run(
+                &files,
+                |name, input, out, o| check(name, input, out, o, validator(policy, &blocklist), json),
+                &mut out,
+            )
+        }
         Command::Fingerprint { hash, policy, files } => {
+            let Some((policy, blocklist)) = build(&policy) else {
+                return ExitCode::from(2);
+            };
             let alg = match hash {
                 HashArg::Sha256 => HashAlg::Sha256,
                 HashArg::Md5 => HashAlg::Md5,
             };
             run(
                 &files,
-                |name, input, out, o| fingerprint(name, input, out, o, policy.policy(), alg),
+                |name, input, out, o| fingerprint(name, input, out, o, validator(policy, &blocklist), alg),
                 &mut out,
             )
         }
@@ -334,15 +430,22 @@ fn run<W: Write>(
     Ok(o)
 }
 
+fn validator(policy: Policy, blocklist: &Option<std::sync::Arc<keyvet::weak::Blocklist>>) -> Validator {
+    let v = Validator::new(policy);
+    match blocklist {
+        Some(bl) => v.with_blocklist(std::sync::Arc::clone(bl)),
+        None => v,
+    }
+}
+
 fn check<W: Write>(
     name: &str,
     input: &mut dyn BufRead,
     out: &mut W,
     o: &mut Outcome,
-    policy: Policy,
+    mut v: Validator,
     json: bool,
 ) -> io::Result<()> {
-    let mut v = Validator::new(policy);
     let summary = stream::check(input, &mut v, |event| match event {
         Event::Key { line, checked, .. } => {
             if json {
@@ -355,16 +458,40 @@ fn check<W: Write>(
                     checked.bits(),
                     checked.sha256(),
                     Escaped(checked.line().comment_bytes().unwrap_or(b"")),
+                )?;
+                for f in checked.findings().iter() {
+                    writeln!(out, "{name}:{line}:   {f}")?;
+                }
+                Ok(())
+            }
+        }
+        Event::Invalid { line, error, findings } => {
+            if json {
+                json::invalid(out, name, line, &error, &findings)
+            } else {
+                writeln!(out, "{name}: {error} [{}]", error.code())?;
+                for f in findings.iter().skip(1) {
+                    writeln!(out, "{name}:{line}:   {f}")?;
+                }
+                Ok(())
+            }
+        }
+        Event::SharedPrime { line, other, severity } => {
+            if json {
+                json::shared_prime(out, name, line, other, severity)
+            } else {
+                let c = keyvet::weak::Check::RsaSharedPrime;
+                writeln!(
+                    out,
+                    "{name}:{line}: {} [{}]: shares a prime with line {other}: {} ({})",
+                    severity.name(),
+                    c.id(),
+                    c.message(),
+                    c.reference()
                 )
             }
         }
-        Event::Invalid { line, error } => {
-            if json {
-                json::invalid(out, name, line, &error)
-            } else {
-                writeln!(out, "{name}: {error} [{}]", error.code())
-            }
-        }
+        _ => Ok(()),
     })?;
     o.invalid |= summary.invalid > 0;
     Ok(())
@@ -375,16 +502,16 @@ fn fingerprint<W: Write>(
     input: &mut dyn BufRead,
     out: &mut W,
     o: &mut Outcome,
-    policy: Policy,
+    mut v: Validator,
     alg: HashAlg,
 ) -> io::Result<()> {
-    let mut v = Validator::new(policy);
     let on_event = |event: Event<'_, '_, '_>| match event {
         Event::Key { checked, comment, .. } => writeln!(out, "{}", checked.keygen_line_with(alg, comment)),
         Event::Invalid { error, .. } => {
             eprintln!("{name}: {error} [{}]", error.code());
             Ok(())
         }
+        _ => Ok(()),
     };
     let summary = if name == "-" {
         stream::keygen(input, Source::Stdin, &mut v, on_event)?

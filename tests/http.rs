@@ -1,0 +1,669 @@
+//! The embedding example (`examples/server`) over a real loopback socket:
+//! its router served by tokio on 127.0.0.1, driven by a real HTTP client
+//! (ureq), with the API documents' request formats.
+
+#[path = "../examples/server/app.rs"]
+mod app;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use app::{Config, RateLimit};
+use keyvet::profile::{KeyStore, MemoryStore, Profile, alibaba_ecs};
+use serde_json::{Value, json};
+
+/// The example's router on an ephemeral loopback port, in its own runtime
+/// (dropped with the server at the end of a test).
+struct Server {
+    base: String,
+    store: Arc<MemoryStore>,
+    agent: ureq::Agent,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// What a response held.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        assert!(self.content_type.starts_with("application/json"), "{self:?}");
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {self:?}"))
+    }
+
+    /// `Response.Error.Code` of a Tencent API 3.0 error (always HTTP 200).
+    fn tc3_error(&self) -> String {
+        assert_eq!(self.status, 200, "{self:?}");
+        let v = self.json();
+        let r = v["Response"].as_object().unwrap();
+        assert_eq!(keys(&v["Response"]), ["Error", "RequestId"], "{self:?}");
+        assert!(is_request_id(&r["RequestId"]), "{self:?}");
+        assert!(
+            r["Error"]["Message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{self:?}"
+        );
+        r["Error"]["Code"].as_str().unwrap().to_string()
+    }
+
+    /// `(code, codeDesc)` of a Tencent v2 answer (always HTTP 200).
+    fn v2_code(&self) -> (u64, String) {
+        assert_eq!(self.status, 200, "{self:?}");
+        let v = self.json();
+        (v["code"].as_u64().unwrap(), v["codeDesc"].as_str().unwrap().to_string())
+    }
+
+    /// `(HTTP status, Code)` of an Alibaba error, JSON or XML.
+    fn ecs_error(&self) -> (u16, String) {
+        let code = if self.content_type.starts_with("text/xml") {
+            assert!(self.body.starts_with("<Error>\n      <RequestId>"), "{self:?}");
+            let start = self.body.find("<Code>").unwrap() + 6;
+            let end = self.body.find("</Code>").unwrap();
+            self.body[start..end].to_string()
+        } else {
+            let v = self.json();
+            assert_eq!(keys(&v), ["RequestId", "Code", "Message", "HttpStatus"], "{self:?}");
+            assert_eq!(v["HttpStatus"], self.status, "{self:?}");
+            v["Code"].as_str().unwrap().to_string()
+        };
+        (self.status, code)
+    }
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// `skey-` and 8 lowercase letters or digits.
+fn is_key_id(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        s.len() == 13 && s.starts_with("skey-") && s[5..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+/// An upper-case UUID such as `6EF60BEC-0242-43AF-BB20-270359FB54A7`.
+fn is_request_id(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        s.len() == 36
+            && s.char_indices().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => c == '-',
+                _ => c.is_ascii_digit() || (c.is_ascii_uppercase() && c.is_ascii_hexdigit()),
+            })
+    })
+}
+
+fn corpus(name: &str) -> String {
+    let path = format!("{}/corpus/valid/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The bare colon-hex MD5 fingerprint recorded for a corpus key.
+fn md5_of(name: &str) -> String {
+    let line = corpus(&format!("{name}.md5"));
+    let fp = line.split_whitespace().nth(1).unwrap();
+    fp.strip_prefix("MD5:").unwrap().to_string()
+}
+
+/// The documented behaviour without the rate limit, so tests that are not
+/// about it do not depend on timing.
+fn unlimited() -> Config {
+    Config {
+        tencent_rate_limit: None,
+        ..Config::default()
+    }
+}
+
+impl Server {
+    fn start(config: Config) -> Server {
+        Server::with_store(MemoryStore::new(), config)
+    }
+
+    fn with_store(store: MemoryStore, config: Config) -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let store = Arc::new(store);
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = app::router(store.clone(), config);
+        runtime.spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
+        });
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        Server {
+            base: format!("http://{addr}"),
+            store,
+            agent,
+            _runtime: runtime,
+        }
+    }
+
+    fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut r = r.expect("HTTP exchange");
+        let content_type = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        Reply {
+            status: r.status().as_u16(),
+            content_type,
+            body: r.body_mut().read_to_string().unwrap(),
+        }
+    }
+
+    /// Tencent API 3.0: `POST /tencent-cvm/` with `X-TC-Action`.
+    fn tc3(&self, action: Option<&str>, body: &str) -> Reply {
+        let mut req = self
+            .agent
+            .post(format!("{}/tencent-cvm/", self.base))
+            .content_type("application/json");
+        if let Some(a) = action {
+            req = req.header("X-TC-Action", a);
+        }
+        Server::reply(req.send(body))
+    }
+
+    fn tc3_import(&self, name: &str, key: &str) -> Reply {
+        let body = json!({"ProjectId": 0, "KeyName": name, "PublicKey": key});
+        self.tc3(Some("ImportKeyPair"), &body.to_string())
+    }
+
+    /// `GET path?params`.
+    fn get(&self, path: &str, params: &[(&str, &str)]) -> Reply {
+        let url = format!("{}{path}", self.base);
+        Server::reply(self.agent.get(url).query_pairs(params.iter().copied()).call())
+    }
+
+    /// `POST path` with a form body.
+    fn form(&self, path: &str, params: &[(&str, &str)]) -> Reply {
+        let url = format!("{}{path}", self.base);
+        Server::reply(self.agent.post(url).send_form(params.iter().copied()))
+    }
+}
+
+const V2: &str = "/tencent-cvm/v2/index.php";
+const ECS: &str = "/alibaba-ecs/";
+
+#[test]
+fn tencent_v3_import_and_errors() {
+    let s = Server::start(unlimited());
+    let rsa = corpus("rsa-2048.pub");
+    // The documented example request: ProjectId as the string "0".
+    let body = json!({"ProjectId": "0", "KeyName": "operation_key", "PublicKey": rsa});
+    let r = s.tc3(Some("ImportKeyPair"), &body.to_string());
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    assert_eq!(keys(&v), ["Response"]);
+    assert_eq!(keys(&v["Response"]), ["KeyId", "RequestId"]);
+    assert!(is_key_id(&v["Response"]["KeyId"]), "{r:?}");
+    assert!(is_request_id(&v["Response"]["RequestId"]), "{r:?}");
+    let key_id = v["Response"]["KeyId"].as_str().unwrap();
+    assert_eq!(
+        s.store.key_ids("tencent-cvm/default"),
+        [("operation_key".to_string(), key_id.to_string())]
+    );
+
+    // Errors come back with HTTP 200 and Response.Error.
+    let code = |name: &str, key: &str| s.tc3_import(name, key).tc3_error();
+    assert_eq!(
+        code("operation_key", &corpus("rsa-3072.pub")),
+        "InvalidKeyPairName.Duplicate"
+    );
+    assert_eq!(code("other_key", &rsa), "InvalidPublicKey.Duplicate");
+    assert_eq!(code("ed_key", &corpus("ed25519.pub")), "InvalidPublicKey.Malformed");
+    assert_eq!(code("bad-name", &rsa), "InvalidKeyPairNameIncludeIllegalChar");
+    assert_eq!(code("", &rsa), "InvalidKeyPairNameEmpty");
+    assert_eq!(code(&"k".repeat(26), &rsa), "InvalidKeyPairNameTooLong");
+    let body = json!({"ProjectId": 7, "KeyName": "k7", "PublicKey": corpus("rsa-3072.pub")});
+    let r = s.tc3(Some("ImportKeyPair"), &body.to_string());
+    assert_eq!(r.tc3_error(), "InvalidProjectId.NotFound");
+    let r = s.tc3(Some("ImportKeyPair"), r#"{"ProjectId": 0, "KeyName": "k"}"#);
+    assert_eq!(r.tc3_error(), "MissingParameter");
+    let r = s.tc3(Some("ImportKeyPair"), "KeyName=k");
+    assert_eq!(r.tc3_error(), "InvalidParameterValue");
+    // The action: missing, or one this server does not serve.
+    let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": corpus("rsa-3072.pub")}).to_string();
+    assert_eq!(s.tc3(None, &body).tc3_error(), "MissingParameter");
+    assert_eq!(s.tc3(Some("DescribeKeyPairs"), &body).tc3_error(), "InvalidAction");
+    // API 3.0 with a JSON body is POST only.
+    assert_eq!(s.get("/tencent-cvm/", &[]).status, 405);
+    assert_eq!(s.store.count("tencent-cvm/default"), 1);
+}
+
+#[test]
+fn tencent_v2_import_by_query_and_form() {
+    let s = Server::start(unlimited());
+    let rsa = corpus("rsa-2048.pub");
+    // The documented example: everything in the query string.
+    let r = s.get(
+        V2,
+        &[
+            ("Action", "ImportKeyPair"),
+            ("keyName", "operation_key"),
+            ("pubKey", &rsa),
+        ],
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    assert_eq!(keys(&v), ["code", "message", "codeDesc", "keyId"]);
+    assert_eq!(
+        (&v["code"], &v["message"], &v["codeDesc"]),
+        (&json!(0), &json!(""), &json!("Success"))
+    );
+    assert!(is_key_id(&v["keyId"]), "{r:?}");
+    // Action in the query string, the parameters in a form body.
+    let url = format!("{V2}?Action=ImportKeyPair");
+    let r = s.form(&url, &[("keyName", "second_key"), ("pubKey", &corpus("rsa-3072.pub"))]);
+    assert_eq!(r.v2_code().0, 0, "{r:?}");
+    // All in the form body.
+    let r = s.form(
+        V2,
+        &[("Action", "ImportKeyPair"), ("keyName", "third_key"), ("pubKey", &rsa)],
+    );
+    assert_eq!(r.v2_code(), (4000, "InvalidPublicKey.Duplicate".into()));
+    let r = s.form(V2, &[("Action", "ImportKeyPair"), ("keyName", "third_key")]);
+    assert_eq!(r.v2_code(), (4000, "MissingParameter".into()));
+    // v2 and API 3.0 are one account: the names and keys are shared.
+    let r = s.tc3_import("second_key", &corpus("rsa-4096.pub"));
+    assert_eq!(r.tc3_error(), "InvalidKeyPairName.Duplicate");
+    assert_eq!(s.store.count("tencent-cvm/default"), 2);
+    // The action: missing, or one this server does not serve.
+    let r = s.form(V2, &[("keyName", "k"), ("pubKey", &rsa)]);
+    assert_eq!(r.v2_code(), (4000, "MissingParameter".into()));
+    let r = s.get(V2, &[("Action", "DeleteKeyPairs"), ("keyIds.0", "skey-00000000")]);
+    assert_eq!(r.v2_code(), (4000, "InvalidAction".into()));
+}
+
+#[test]
+fn tencent_v2_create_key_pair() {
+    let s = Server::start(unlimited());
+    let r = s.get(V2, &[("Action", "CreateKeyPair"), ("keyName", "Tencent")]);
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    assert_eq!(keys(&v), ["codeDesc", "message", "code", "data"]);
+    assert_eq!(keys(&v["data"]), ["secretkey", "pubkey", "keyId", "keyName"]);
+    assert_eq!((&v["code"], &v["codeDesc"]), (&json!(0), &json!("Success")));
+    assert_eq!(v["data"]["keyName"], "Tencent");
+    assert!(is_key_id(&v["data"]["keyId"]), "{r:?}");
+    let secret = v["data"]["secretkey"].as_str().unwrap();
+    assert!(secret.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"), "{secret}");
+    assert!(secret.ends_with("-----END RSA PRIVATE KEY-----\n"), "{secret}");
+    let pubkey = v["data"]["pubkey"].as_str().unwrap();
+    let mut validator = keyvet::Validator::new(keyvet::policy::STRICT);
+    let checked = validator.check_line(pubkey.as_bytes()).unwrap();
+    assert_eq!((pubkey.split(' ').next(), checked.bits()), (Some("ssh-rsa"), 2048));
+    // The public half is stored (the private one never is): importing it
+    // again is a duplicate.
+    let r = s.form(
+        V2,
+        &[("Action", "ImportKeyPair"), ("keyName", "again"), ("pubKey", pubkey)],
+    );
+    assert_eq!(r.v2_code(), (4000, "InvalidPublicKey.Duplicate".into()));
+    let r = s.form(V2, &[("Action", "CreateKeyPair"), ("keyName", "Tencent")]);
+    assert_eq!(r.v2_code(), (4000, "InvalidKeyPairName.Duplicate".into()));
+    let r = s.form(V2, &[("Action", "CreateKeyPair"), ("keyName", "no spaces")]);
+    assert_eq!(r.v2_code(), (4000, "InvalidKeyPairNameIncludeIllegalChar".into()));
+    let r = s.form(V2, &[("Action", "CreateKeyPair")]);
+    assert_eq!(r.v2_code(), (4000, "MissingParameter".into()));
+    assert_eq!(s.store.count("tencent-cvm/default"), 1);
+}
+
+#[test]
+fn alibaba_import_json_xml_and_statuses() {
+    let store = MemoryStore::new().with_resource_groups(["rg-bp67acfmxazb4p"]);
+    let config = Config {
+        alibaba: Profile {
+            quota: 2,
+            ..alibaba_ecs::IMPORT
+        },
+        ..unlimited()
+    };
+    let s = Server::with_store(store, config);
+    let rsa = corpus("rsa-2048.pub");
+    // The documented sample request, in the query string, as JSON.
+    let r = s.get(
+        ECS,
+        &[
+            ("Action", "ImportKeyPair"),
+            ("RegionId", "cn-qingdao"),
+            ("PublicKeyBody", &rsa),
+            ("KeyPairName", "testKeyPairName"),
+            ("Format", "JSON"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let v = r.json();
+    assert_eq!(keys(&v), ["RequestId", "KeyPairName", "KeyPairFingerPrint"]);
+    assert!(is_request_id(&v["RequestId"]), "{r:?}");
+    assert_eq!(v["KeyPairName"], "testKeyPairName");
+    assert_eq!(v["KeyPairFingerPrint"], md5_of("rsa-2048.pub"));
+
+    // XML is the API's default format; a form body, with tags and a
+    // resource group.
+    let r = s.form(
+        ECS,
+        &[
+            ("Action", "ImportKeyPair"),
+            ("RegionId", "cn-qingdao"),
+            ("KeyPairName", "ecdsa-key"),
+            ("PublicKeyBody", &corpus("ecdsa-256.pub")),
+            ("ResourceGroupId", "rg-bp67acfmxazb4p"),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", "infra"),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.content_type.as_str()),
+        (200, "text/xml; charset=utf-8"),
+        "{r:?}"
+    );
+    assert!(
+        r.body.starts_with("<ImportKeyPairResponse>\n      <RequestId>"),
+        "{r:?}"
+    );
+    let tail = format!(
+        "</RequestId>\n      <KeyPairName>ecdsa-key</KeyPairName>\n      <KeyPairFingerPrint>{}</KeyPairFingerPrint>\n</ImportKeyPairResponse>",
+        md5_of("ecdsa-256.pub")
+    );
+    assert!(r.body.ends_with(&tail), "{r:?}");
+
+    let import = |name: &str, region: &str, key: &str, extra: &[(&str, &str)]| {
+        let mut params = vec![
+            ("Action", "ImportKeyPair"),
+            ("RegionId", region),
+            ("KeyPairName", name),
+            ("PublicKeyBody", key),
+        ];
+        params.extend_from_slice(extra);
+        s.form(ECS, &params).ecs_error()
+    };
+    let json = [("Format", "json")];
+    let rsa3072 = corpus("rsa-3072.pub");
+    // 403: the region holds its quota (2 here); another region does not.
+    assert_eq!(
+        import("third", "cn-qingdao", &rsa3072, &[]),
+        (403, "QuotaExceed.KeyPair".into())
+    );
+    assert_eq!(
+        import("third", "cn-qingdao", &rsa3072, &json),
+        (403, "QuotaExceed.KeyPair".into())
+    );
+    assert_eq!(
+        s.form(
+            ECS,
+            &[
+                ("Action", "ImportKeyPair"),
+                ("RegionId", "cn-hangzhou"),
+                ("KeyPairName", "third"),
+                ("PublicKeyBody", &rsa3072)
+            ]
+        )
+        .status,
+        200
+    );
+    // 400s.
+    assert_eq!(
+        import("3rd", "cn-beijing", &rsa3072, &json),
+        (400, "InvalidKeyPairName.Malformed".into())
+    );
+    assert_eq!(
+        import("third", "cn-hangzhou", &rsa, &json),
+        (400, "KeyPair.AlreadyExist".into())
+    );
+    assert_eq!(
+        import("fourth", "cn-hangzhou", &rsa3072, &[]),
+        (400, "KeyPair.AlreadyExist".into())
+    );
+    let ed = corpus("ed25519.pub");
+    assert_eq!(
+        import("ed", "cn-beijing", &ed, &json),
+        (400, "InvalidPublicKeyBody.Malformed".into())
+    );
+    let bad_tag = [("Tag.1.Key", "acs:team"), ("Tag.1.Value", "x")];
+    assert_eq!(
+        import("tagged", "cn-beijing", &rsa, &bad_tag),
+        (400, "InvalidTagKey.Malformed".into())
+    );
+    let r = s.get(
+        ECS,
+        &[
+            ("Action", "ImportKeyPair"),
+            ("RegionId", "cn-beijing"),
+            ("KeyPairName", "k1"),
+            ("Format", "JSON"),
+        ],
+    );
+    assert_eq!(r.ecs_error(), (400, "MissingParameter".into()));
+    assert!(
+        r.json()["Message"].as_str().unwrap().contains("\"PublicKeyBody\""),
+        "{r:?}"
+    );
+    // 404s: an unknown resource group, an action this server does not serve.
+    let rg = [("ResourceGroupId", "rg-unknown")];
+    assert_eq!(
+        import("k1", "cn-beijing", &rsa, &rg),
+        (404, "InvalidResourceGroup.NotFound".into())
+    );
+    let r = s.get(
+        ECS,
+        &[
+            ("Action", "CreateKeyPair"),
+            ("RegionId", "cn-beijing"),
+            ("KeyPairName", "k1"),
+        ],
+    );
+    assert_eq!(r.ecs_error(), (404, "InvalidAction.NotFound".into()));
+    assert_eq!(
+        s.get(ECS, &[("Format", "JSON")]).ecs_error(),
+        (400, "MissingParameter".into())
+    );
+
+    assert_eq!(s.store.count("alibaba-ecs/cn-qingdao"), 2);
+    assert_eq!(s.store.count("alibaba-ecs/cn-hangzhou"), 1);
+    assert_eq!(s.store.count("alibaba-ecs/cn-beijing"), 0);
+    // The provider's scopes are its own: a region named "default" is not
+    // the Tencent account.
+    let r = s.form(
+        ECS,
+        &[
+            ("Action", "ImportKeyPair"),
+            ("RegionId", "default"),
+            ("KeyPairName", "k1"),
+            ("PublicKeyBody", &rsa),
+        ],
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(s.store.count("tencent-cvm/default"), 0);
+}
+
+#[test]
+fn tencent_v3_rate_limit() {
+    // A limit that does not refill during the test: exactly 3 pass.
+    let limit = RateLimit {
+        requests: 3,
+        per: Duration::from_secs(3600),
+    };
+    let s = Server::start(Config {
+        tencent_rate_limit: Some(limit),
+        ..Config::default()
+    });
+    let keys = [
+        "rsa-2048.pub",
+        "rsa-3072.pub",
+        "rsa-4096.pub",
+        "rsa-1024.pub",
+        "rsa-8192.pub",
+    ];
+    let mut codes = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let r = s.tc3_import(&format!("k{i}"), &corpus(k));
+        codes.push(if r.json()["Response"]["Error"].is_null() {
+            "ok".to_string()
+        } else {
+            r.tc3_error()
+        });
+        if i == 3 {
+            assert!(r.body.contains("exceeds the frequency limit"), "{r:?}");
+        }
+    }
+    assert_eq!(
+        codes,
+        ["ok", "ok", "ok", "RequestLimitExceeded", "RequestLimitExceeded"]
+    );
+    assert_eq!(s.store.count("tencent-cvm/default"), 3);
+    // Only API 3.0 ImportKeyPair is limited.
+    let r = s.get(
+        V2,
+        &[
+            ("Action", "ImportKeyPair"),
+            ("keyName", "v2"),
+            ("pubKey", &corpus("rsa-8192.pub")),
+        ],
+    );
+    assert_eq!(r.v2_code().0, 0, "{r:?}");
+
+    // The documented default, 10 per second: a burst of 10 passes, and the
+    // bucket refills at 10 per second.
+    let s = Server::start(Config::default());
+    let started = Instant::now();
+    let passed: Vec<bool> = (0..25)
+        .map(|_| s.tc3(Some("ImportKeyPair"), "{}").tc3_error() != "RequestLimitExceeded")
+        .collect();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(passed[..10].iter().all(|&p| p), "{passed:?}");
+    let n = passed.iter().filter(|&&p| p).count();
+    assert!(n as f64 <= 10.0 + (elapsed * 10.0).ceil(), "{n} passed in {elapsed} s");
+    if elapsed < 1.0 {
+        assert!(n < 25, "{passed:?}");
+    }
+
+    // A spent bucket refills.
+    let s = Server::start(Config {
+        tencent_rate_limit: Some(RateLimit {
+            requests: 1,
+            per: Duration::from_millis(300),
+        }),
+        ..Config::default()
+    });
+    assert_eq!(s.tc3(Some("ImportKeyPair"), "{}").tc3_error(), "MissingParameter");
+    let started = Instant::now();
+    let second = s.tc3(Some("ImportKeyPair"), "{}").tc3_error();
+    if started.elapsed() < Duration::from_millis(200) {
+        assert_eq!(second, "RequestLimitExceeded");
+    }
+    std::thread::sleep(Duration::from_millis(350));
+    assert_eq!(s.tc3(Some("ImportKeyPair"), "{}").tc3_error(), "MissingParameter");
+}
+
+/// Sends `n` requests at once, each from its own thread and connection.
+fn concurrently(n: usize, request: impl Fn(usize) -> Reply + Sync) -> Vec<Reply> {
+    let barrier = Barrier::new(n);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (barrier, request) = (&barrier, &request);
+                scope.spawn(move || {
+                    barrier.wait();
+                    request(i)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn concurrent_duplicate_imports_exactly_one_wins() {
+    const N: usize = 16;
+    let s = Server::start(unlimited());
+    let (rsa2048, rsa3072) = (corpus("rsa-2048.pub"), corpus("rsa-3072.pub"));
+
+    let replies = concurrently(N, |i| s.tc3_import(&format!("k{i}"), &rsa2048));
+    let codes: Vec<String> = replies
+        .iter()
+        .map(|r| {
+            let v = r.json();
+            if v["Response"]["Error"].is_null() {
+                assert!(is_key_id(&v["Response"]["KeyId"]), "{r:?}");
+                "ok".into()
+            } else {
+                r.tc3_error()
+            }
+        })
+        .collect();
+    assert_eq!(codes.iter().filter(|c| *c == "ok").count(), 1, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| *c == "InvalidPublicKey.Duplicate").count(),
+        N - 1,
+        "{codes:?}"
+    );
+
+    let replies = concurrently(N, |i| {
+        let name = format!("v{i}");
+        s.form(
+            V2,
+            &[("Action", "ImportKeyPair"), ("keyName", &name), ("pubKey", &rsa3072)],
+        )
+    });
+    let codes: Vec<_> = replies.iter().map(Reply::v2_code).collect();
+    assert_eq!(codes.iter().filter(|c| c.0 == 0).count(), 1, "{codes:?}");
+    let dup = (4000, "InvalidPublicKey.Duplicate".to_string());
+    assert_eq!(codes.iter().filter(|c| **c == dup).count(), N - 1, "{codes:?}");
+    assert_eq!(s.store.count("tencent-cvm/default"), 2);
+
+    // Alibaba, in one region, the same key as Tencent's (another scope).
+    let replies = concurrently(N, |i| {
+        let name = format!("k{i}");
+        let params = [
+            ("Action", "ImportKeyPair"),
+            ("RegionId", "cn-hangzhou"),
+            ("KeyPairName", &name),
+            ("PublicKeyBody", &rsa2048),
+            ("Format", "JSON"),
+        ];
+        s.form(ECS, &params)
+    });
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(ok, 1, "{replies:?}");
+    let dups = replies
+        .iter()
+        .filter(|r| r.status != 200 && r.ecs_error() == (400, "KeyPair.AlreadyExist".into()))
+        .count();
+    assert_eq!(dups, N - 1, "{replies:?}");
+    assert_eq!(s.store.count("alibaba-ecs/cn-hangzhou"), 1);
+}
+
+#[test]
+fn request_bodies_are_bounded() {
+    let s = Server::start(unlimited());
+    let big = "a".repeat(app::BODY_LIMIT + 1024);
+    let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": big}).to_string();
+    let r = s.tc3(Some("ImportKeyPair"), &body);
+    assert_eq!(r.tc3_error(), "RequestSizeLimitExceeded");
+    let r = s.form(V2, &[("Action", "ImportKeyPair"), ("keyName", "k"), ("pubKey", &big)]);
+    assert_eq!(r.v2_code(), (4000, "RequestSizeLimitExceeded".into()));
+    let r = s.form(
+        ECS,
+        &[("Action", "ImportKeyPair"), ("PublicKeyBody", &big), ("Format", "JSON")],
+    );
+    assert_eq!(r.status, 413, "{r:?}");
+    // Just under the limit is read (and refused for what it holds).
+    let key = "a".repeat(app::BODY_LIMIT - 200);
+    let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": key}).to_string();
+    let r = s.tc3(Some("ImportKeyPair"), &body);
+    assert_eq!(r.tc3_error(), "InvalidPublicKey.Malformed");
+}
