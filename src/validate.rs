@@ -197,6 +197,7 @@ impl Validator {
     /// # Errors
     /// The first rule the line breaks, with its position.
     pub fn check_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        self.findings = Findings::default();
         let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
@@ -205,12 +206,16 @@ impl Validator {
                 max: self.policy.max_line_len,
             }));
         }
-        self.findings = Findings::default();
         let parsed = Line::parse(line)?;
         check_line_policy(&parsed, &self.policy)?;
         self.decode(&parsed)?;
-        let key = check_blob_inner(&self.buf, &self.policy, Some(parsed.algorithm()))
-            .map_err(|e| e.or_byte(parsed.base64_offset()))?;
+        let key = match check_blob_inner(&self.buf, &self.policy, Some(parsed.algorithm())) {
+            Ok(key) => key,
+            Err(e) => {
+                self.findings = screen_rejected(&self.buf, &self.policy, self.blocklist.as_deref());
+                return Err(e.or_byte(parsed.base64_offset()));
+            }
+        };
         self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
         if let Some(e) = weak_error(&self.findings) {
             return Err(e.or_byte(parsed.base64_offset()));
@@ -231,6 +236,7 @@ impl Validator {
     /// line when it starts with a key type, else that of the key after the
     /// leading field.
     pub fn check_keygen_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        self.findings = Findings::default();
         let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
@@ -288,6 +294,7 @@ impl Validator {
     /// # Errors
     /// The first rule the line breaks.
     pub fn check_key_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        self.findings = Findings::default();
         let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
@@ -305,8 +312,13 @@ impl Validator {
         self.findings = Findings::default();
         check_line_policy_keygen(l, &self.policy)?;
         self.decode(l)?;
-        let key =
-            check_blob_inner(&self.buf, &self.policy, Some(l.algorithm())).map_err(|e| e.or_byte(l.base64_offset()))?;
+        let key = match check_blob_inner(&self.buf, &self.policy, Some(l.algorithm())) {
+            Ok(key) => key,
+            Err(e) => {
+                self.findings = screen_rejected(&self.buf, &self.policy, self.blocklist.as_deref());
+                return Err(e.or_byte(l.base64_offset()));
+            }
+        };
         self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
         match weak_error(&self.findings) {
             Some(e) => Err(e.or_byte(l.base64_offset())),
@@ -349,6 +361,32 @@ fn screen_key(key: &Key<'_>, p: &Policy, blocklist: Option<&Blocklist>) -> Findi
     }
     f
 }
+
+/// Weak-key screening of a blob the policy refused (an algorithm it does not
+/// accept, a size under its floor, a point off the curve): the findings say
+/// what else is wrong with the key, next to the error that refused it. Only
+/// blobs that parse, and keys within OpenSSH's largest size (16384 bits), so
+/// that the cost stays bounded as for accepted keys.
+fn screen_rejected(blob: &[u8], p: &Policy, blocklist: Option<&Blocklist>) -> Findings {
+    if p.screening.checks == crate::weak::CheckSet::NONE {
+        return Findings::default();
+    }
+    match Key::parse(blob) {
+        Ok(key)
+            if key.public_key().bits() <= MAX_SCREENED_BITS
+                && match &key {
+                    Key::Cert(c) => c.signature_key().key().bits() <= MAX_SCREENED_BITS,
+                    Key::Plain(_) => true,
+                } =>
+        {
+            screen_key(&key, p, blocklist)
+        }
+        _ => Findings::default(),
+    }
+}
+
+/// The largest key [`screen_rejected`] screens: OpenSSH's RSA maximum.
+const MAX_SCREENED_BITS: u32 = 16384;
 
 /// The error for the first error-severity finding, if any.
 fn weak_error(f: &Findings) -> Option<Error> {

@@ -145,7 +145,7 @@ impl Check {
             }
             Check::EcdsaPoint => "this ECDSA public key is not a valid point of its group; generate a new key",
             Check::Ed25519Point => {
-                "these 32 bytes are not an Ed25519 public key (not a curve point); generate a new key"
+                "these 32 bytes are not an Ed25519 public key (not a curve point, or not its one canonical encoding); generate a new key"
             }
             Check::Ed25519SmallOrder => {
                 "this Ed25519 public key is a point of small order: signatures made with it prove nothing; generate a new key"

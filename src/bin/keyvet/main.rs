@@ -470,7 +470,15 @@ fn check<W: Write>(
                 json::invalid(out, name, line, &error, &findings)
             } else {
                 writeln!(out, "{name}: {error} [{}]", error.code())?;
-                for f in findings.iter().skip(1) {
+                // The error may be the first finding itself.
+                let shown = match error.kind() {
+                    keyvet::ErrorKind::WeakKey { check, .. } => Some(*check),
+                    _ => None,
+                };
+                for f in findings
+                    .iter()
+                    .filter(|f| Some(f.check) != shown || f.severity != keyvet::weak::Severity::Error)
+                {
                     writeln!(out, "{name}:{line}:   {f}")?;
                 }
                 Ok(())
