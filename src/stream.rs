@@ -12,6 +12,10 @@ use std::io::{self, BufRead};
 
 use zeroize::Zeroizing;
 
+mod par;
+
+pub use par::{Parallel, par_check, par_keygen};
+
 use crate::convert;
 use crate::error::{Error, ErrorKind};
 use crate::key::KeyData;
@@ -134,63 +138,136 @@ pub fn check<R: BufRead>(
     v: &mut Validator,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
+    let mut batch = Batch::new();
+    let mut s = check_into(input, v, 0, &mut batch, &mut f)?;
+    let severity = v.policy().screening.severity;
+    let shared = batch.shared();
+    if severity == Severity::Error {
+        let mut flagged: Vec<u64> = shared.iter().map(|x| x.line).collect();
+        flagged.dedup();
+        let n = u64::try_from(flagged.len()).unwrap_or(u64::MAX);
+        s.valid = s.valid.saturating_sub(n);
+        s.invalid += n;
+    }
+    for x in shared {
+        f(Event::SharedPrime {
+            line: x.line,
+            other: x.other_line,
+            severity,
+        })?;
+    }
+    Ok(s)
+}
+
+/// [`check`] for one of several inputs checked together: the RSA moduli of
+/// its valid lines go into `batch`, tagged with `source`, instead of being
+/// compared at the end of this input, so that [`Batch::shared`] finds the
+/// primes shared across all of them (with every key in one batch). The
+/// summary does not count those findings.
+///
+/// ```
+/// use keyvet::{Validator, policy, stream::{self, Batch}};
+/// let mut v = Validator::new(policy::STRICT);
+/// let mut batch = Batch::new();
+/// for (source, name) in ["shared-prime-a.pub", "shared-prime-b.pub"].iter().enumerate() {
+///     let input = std::fs::read(format!("corpus/weak/rsa/{name}")).unwrap();
+///     stream::check_into(&input[..], &mut v, source as u32, &mut batch, |_| Ok(())).unwrap();
+/// }
+/// let shared = batch.shared();
+/// assert_eq!((shared[0].source, shared[0].line, shared[0].other_source, shared[0].other_line), (0, 1, 1, 1));
+/// ```
+///
+/// # Errors
+/// I/O errors of the input, and errors returned by `f`.
+pub fn check_into<R: BufRead>(
+    input: R,
+    v: &mut Validator,
+    source: u32,
+    batch: &mut Batch,
+    mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<Summary> {
     let max = v.policy().max_line_len;
     let mut reader = LineReader::new(input, max);
     let mut s = Summary::default();
-    let mut skip_until: Option<&'static [u8]> = None;
-    let batch = v.policy().screening.checks.contains(Check::RsaSharedPrime);
-    let mut moduli: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut state = CheckState::default();
     while let Some(raw) = reader.next_line()? {
-        let (number, bytes) = match raw {
-            RawLine::TooLong { number, len } => {
-                s.invalid += 1;
-                f(Event::Invalid {
-                    line: number,
-                    error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
-                    findings: Findings::default(),
-                })?;
-                continue;
-            }
-            RawLine::Line { number, bytes } => (number, bytes),
-        };
-        if let Some(end) = skip_until {
-            if trim_start(bytes).starts_with(end) {
-                skip_until = None;
-            }
-            continue;
+        check_one(raw, max, v, &mut state, source, batch, &mut s, &mut f)?;
+    }
+    check_end(&mut s, &mut f)?;
+    Ok(s)
+}
+
+/// What [`check`] carries from one line to the next: inside a pasted PEM
+/// or RFC 4716 block, the line that ends it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CheckState {
+    skip_until: Option<&'static [u8]>,
+}
+
+/// One line of [`check`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_one(
+    raw: RawLine<'_>,
+    max: usize,
+    v: &mut Validator,
+    state: &mut CheckState,
+    source: u32,
+    batch: &mut Batch,
+    s: &mut Summary,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (number, bytes) = match raw {
+        RawLine::TooLong { number, len } => {
+            s.invalid += 1;
+            return f(Event::Invalid {
+                line: number,
+                error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
+                findings: Findings::default(),
+            });
         }
-        if line::is_skipped(bytes) {
-            continue;
+        RawLine::Line { number, bytes } => (number, bytes),
+    };
+    if let Some(end) = state.skip_until {
+        if trim_start(bytes).starts_with(end) {
+            state.skip_until = None;
         }
-        match v.check_line(bytes) {
-            Ok(c) => {
-                s.valid += 1;
-                if batch && let KeyData::Rsa(r) = c.key().public_key().data() {
-                    moduli.push((number, r.n.magnitude().to_vec()));
-                }
-                f(Event::Key {
-                    line: number,
-                    checked: &c,
-                    comment: ShownComment::of_line(c.line()),
-                })?;
+        return Ok(());
+    }
+    if line::is_skipped(bytes) {
+        return Ok(());
+    }
+    let collect = v.policy().screening.checks.contains(Check::RsaSharedPrime);
+    match v.check_line(bytes) {
+        Ok(c) => {
+            s.valid += 1;
+            if collect && let KeyData::Rsa(r) = c.key().public_key().data() {
+                batch.push(source, number, r.n.magnitude());
             }
-            Err(e) => {
-                if matches!(
-                    e.kind(),
-                    ErrorKind::PrivateKey(_) | ErrorKind::Rfc4716 | ErrorKind::PemPublicKey
-                ) {
-                    skip_until = block_end(bytes);
-                }
-                s.invalid += 1;
-                f(Event::Invalid {
-                    line: number,
-                    error: e.with_line(number),
-                    findings: *v.last_findings(),
-                })?;
+            f(Event::Key {
+                line: number,
+                checked: &c,
+                comment: ShownComment::of_line(c.line()),
+            })
+        }
+        Err(e) => {
+            if matches!(
+                e.kind(),
+                ErrorKind::PrivateKey(_) | ErrorKind::Rfc4716 | ErrorKind::PemPublicKey
+            ) {
+                state.skip_until = block_end(bytes);
             }
+            s.invalid += 1;
+            f(Event::Invalid {
+                line: number,
+                error: e.with_line(number),
+                findings: *v.last_findings(),
+            })
         }
     }
-    shared_primes(&mut moduli, v, &mut s, &mut f)?;
+}
+
+/// The end of a [`check`] input: one without any key line is invalid.
+pub(crate) fn check_end(s: &mut Summary, f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>) -> io::Result<()> {
     if s.valid + s.invalid == 0 {
         s.invalid = 1;
         f(Event::Invalid {
@@ -199,44 +276,119 @@ pub fn check<R: BufRead>(
             findings: Findings::default(),
         })?;
     }
-    Ok(s)
+    Ok(())
 }
 
-/// Batch GCD over the RSA moduli of an input's valid lines, reporting every
-/// line that shares a prime with another (once per partner), and counting
-/// the lines it makes invalid.
-fn shared_primes(
-    moduli: &mut Vec<(u64, Vec<u8>)>,
-    v: &Validator,
-    s: &mut Summary,
-    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
-) -> io::Result<()> {
-    if moduli.len() < 2 {
-        return Ok(());
+/// The RSA moduli of many lines, possibly of many inputs, for the
+/// shared-prime check ([`Check::RsaSharedPrime`]): kept in one buffer (no
+/// allocation per key once it has grown), compared all at once by batch GCD
+/// ([`batch::shared_primes`]). It holds every modulus until
+/// [`Batch::shared`]: about 256 bytes per RSA-2048 key.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    bytes: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    source: u32,
+    line: u64,
+    start: usize,
+    len: usize,
+}
+
+/// A line whose modulus shares a prime with another line's, as
+/// [`Batch::shared`] reports it (once per line and partner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedLine {
+    /// The input the line is in (the `source` given to [`Batch::push`]).
+    pub source: u32,
+    /// Its 1-based line number.
+    pub line: u64,
+    /// The partner's input.
+    pub other_source: u32,
+    /// The partner's line.
+    pub other_line: u64,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Batch {
+        Batch::default()
     }
-    let refs: Vec<&[u8]> = moduli.iter().map(|(_, m)| m.as_slice()).collect();
-    let pairs = batch::shared_primes(&refs);
-    let severity = v.policy().screening.severity;
-    let mut events: Vec<(u64, u64)> = Vec::with_capacity(pairs.len() * 2);
-    for p in &pairs {
-        let (a, b) = (moduli[p.first].0, moduli[p.second].0);
-        events.push((a, b));
-        events.push((b, a));
+
+    /// Adds the modulus (big-endian magnitude) of line `line` of input
+    /// `source`.
+    pub fn push(&mut self, source: u32, line: u64, modulus: &[u8]) {
+        self.entries.push(Entry {
+            source,
+            line,
+            start: self.bytes.len(),
+            len: modulus.len(),
+        });
+        self.bytes.extend_from_slice(modulus);
     }
-    events.sort_unstable();
-    events.dedup();
-    let mut flagged = events.iter().map(|(l, _)| *l).collect::<Vec<_>>();
-    flagged.dedup();
-    if severity == Severity::Error {
-        let n = u64::try_from(flagged.len()).unwrap_or(u64::MAX);
-        s.valid = s.valid.saturating_sub(n);
-        s.invalid += n;
+
+    /// Moves every modulus of `other` to the end of this batch, leaving
+    /// `other` empty.
+    pub fn append(&mut self, other: &mut Batch) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(&other.bytes);
+        self.entries.extend(other.entries.iter().map(|e| Entry {
+            start: e.start + base,
+            ..*e
+        }));
+        other.clear();
     }
-    moduli.clear();
-    for (line, other) in events {
-        f(Event::SharedPrime { line, other, severity })?;
+
+    /// Forgets every modulus (keeping the memory for reuse).
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.entries.clear();
     }
-    Ok(())
+
+    /// The number of moduli.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every line that shares a prime with another, once per partner, in
+    /// order of input, line, partner input and partner line.
+    pub fn shared(&self) -> Vec<SharedLine> {
+        if self.entries.len() < 2 {
+            return Vec::new();
+        }
+        let refs: Vec<&[u8]> = self
+            .entries
+            .iter()
+            .map(|e| &self.bytes[e.start..e.start + e.len])
+            .collect();
+        let mut out = Vec::new();
+        for p in batch::shared_primes(&refs) {
+            let (a, b) = (self.entries[p.first], self.entries[p.second]);
+            out.push(SharedLine {
+                source: a.source,
+                line: a.line,
+                other_source: b.source,
+                other_line: b.line,
+            });
+            out.push(SharedLine {
+                source: b.source,
+                line: b.line,
+                other_source: a.source,
+                other_line: a.line,
+            });
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Reads `input` the way `ssh-keygen -l -f FILE` does when `FILE.pub`
@@ -423,22 +575,12 @@ fn keygen_inner<R: BufRead, P: BufRead>(
     let mut block: Option<&'static [u8]> = None;
     let mut reader = LineReader::new(&mut tee, max);
     while let Some(raw) = reader.next_line()? {
-        let (number, bytes) = match raw {
-            RawLine::TooLong { number, len } => {
-                s.invalid += 1;
-                f(Event::Invalid {
-                    line: number,
-                    error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
-                    findings: Findings::default(),
-                })?;
-                continue;
-            }
-            RawLine::Line { number, bytes } => (number, bytes),
+        let RawLine::Line { number, bytes } = raw else {
+            keygen_one(raw, max, v, &mut block, &mut s, &mut f)?;
+            continue;
         };
-        let visible = v.policy().visible(bytes);
         if let (1, Source::File(name)) = (number, source)
-            && !line::is_skipped(visible)
-            && visible.windows(11).any(|w| w == b"PRIVATE KEY")
+            && reads_as_private_key_file(bytes, v.policy())
         {
             private = Some(PublicSearch::new(name, false));
             rec.borrow_mut().start(bytes);
@@ -453,44 +595,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
                 Flow::Next => continue,
             }
         }
-        if line::is_skipped(visible) {
-            continue;
-        }
-        let block_ends = block.is_some_and(|end| trim_start(bytes).starts_with(end));
-        match v.check_keygen_line(bytes) {
-            Ok(c) => {
-                s.valid += 1;
-                f(Event::Key {
-                    line: number,
-                    checked: &c,
-                    comment: ShownComment::of_line(c.line()),
-                })?;
-            }
-            // Inside a pasted PEM or RFC 4716 block (reported at its first
-            // line), lines are tried as ssh-keygen tries them but not
-            // reported: their text may be a private key.
-            Err(_) if block.is_some() => {}
-            Err(e) => {
-                // The first line of a block: ssh-keygen reads it as a host
-                // name and more; say what it is instead (`line.private_key`,
-                // `line.rfc4716`, `line.pem`).
-                let starts = block_end(visible);
-                let e = match starts {
-                    Some(_) => v.check_line(bytes).err().unwrap_or(e),
-                    None => e,
-                };
-                block = starts;
-                s.invalid += 1;
-                f(Event::Invalid {
-                    line: number,
-                    error: e.with_line(number),
-                    findings: Findings::default(),
-                })?;
-            }
-        }
-        if block_ends {
-            block = None;
-        }
+        keygen_one(RawLine::Line { number, bytes }, max, v, &mut block, &mut s, &mut f)?;
     }
     drop(reader);
     if let Some(PublicSearch { name, .. }) = private {
@@ -505,6 +610,85 @@ fn keygen_inner<R: BufRead, P: BufRead>(
         private_key_file(name, begin.unwrap_or(1), &rec, pub_file, v, &mut f, &mut s)?;
         return Ok(s);
     }
+    keygen_end(&mut s, &mut f)?;
+    Ok(s)
+}
+
+/// Whether `ssh-keygen -l -f FILE` reads a file whose first line is `first`
+/// as a private key file: the line mentions `PRIVATE KEY`.
+pub(crate) fn reads_as_private_key_file(first: &[u8], p: &crate::Policy) -> bool {
+    let visible = p.visible(first);
+    !line::is_skipped(visible) && visible.windows(11).any(|w| w == b"PRIVATE KEY")
+}
+
+/// What [`keygen`] carries from one line to the next: inside a pasted
+/// block, the line that ends it.
+pub(crate) type KeygenState = Option<&'static [u8]>;
+
+/// One line of [`keygen`] (after the private key file question).
+pub(crate) fn keygen_one(
+    raw: RawLine<'_>,
+    max: usize,
+    v: &mut Validator,
+    block: &mut KeygenState,
+    s: &mut Summary,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (number, bytes) = match raw {
+        RawLine::TooLong { number, len } => {
+            s.invalid += 1;
+            return f(Event::Invalid {
+                line: number,
+                error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
+                findings: Findings::default(),
+            });
+        }
+        RawLine::Line { number, bytes } => (number, bytes),
+    };
+    let visible = v.policy().visible(bytes);
+    if line::is_skipped(visible) {
+        return Ok(());
+    }
+    let block_ends = block.is_some_and(|end| trim_start(bytes).starts_with(end));
+    match v.check_keygen_line(bytes) {
+        Ok(c) => {
+            s.valid += 1;
+            f(Event::Key {
+                line: number,
+                checked: &c,
+                comment: ShownComment::of_line(c.line()),
+            })?;
+        }
+        // Inside a pasted PEM or RFC 4716 block (reported at its first
+        // line), lines are tried as ssh-keygen tries them but not
+        // reported: their text may be a private key.
+        Err(_) if block.is_some() => {}
+        Err(e) => {
+            // The first line of a block: ssh-keygen reads it as a host
+            // name and more; say what it is instead (`line.private_key`,
+            // `line.rfc4716`, `line.pem`).
+            let starts = block_end(visible);
+            let e = match starts {
+                Some(_) => v.check_line(bytes).err().unwrap_or(e),
+                None => e,
+            };
+            *block = starts;
+            s.invalid += 1;
+            f(Event::Invalid {
+                line: number,
+                error: e.with_line(number),
+                findings: Findings::default(),
+            })?;
+        }
+    }
+    if block_ends {
+        *block = None;
+    }
+    Ok(())
+}
+
+/// The end of a [`keygen`] input: one without any valid key fails.
+pub(crate) fn keygen_end(s: &mut Summary, f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>) -> io::Result<()> {
     if s.valid == 0 {
         s.invalid += 1;
         f(Event::Invalid {
@@ -513,7 +697,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
             findings: Findings::default(),
         })?;
     }
-    Ok(s)
+    Ok(())
 }
 
 /// The end of ssh-keygen's `fingerprint_private` once the file itself held

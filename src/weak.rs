@@ -141,7 +141,7 @@ impl Check {
                 "this RSA key has an unusual size (under 2048 bits or not a multiple of 8); prefer a standard 3072-bit RSA or an Ed25519 key"
             }
             Check::RsaSharedPrime => {
-                "this RSA key shares a prime with another key in the same input: both can be factored; generate new keys with a properly seeded generator"
+                "this RSA key shares a prime with another key checked with it: both can be factored; generate new keys with a properly seeded generator"
             }
             Check::EcdsaPoint => "this ECDSA public key is not a valid point of its group; generate a new key",
             Check::Ed25519Point => {

@@ -99,12 +99,13 @@ fn findings<W: Write>(out: &mut W, f: &Findings) -> io::Result<()> {
     out.write_all(b"]")
 }
 
-/// A line that shares a prime with another (reported after the input).
+/// A line that shares a prime with another (reported after every input).
 pub(crate) fn shared_prime<W: Write>(
     out: &mut W,
     file: &str,
     line: u64,
-    other: u64,
+    other_file: &str,
+    other_line: u64,
     severity: Severity,
 ) -> io::Result<()> {
     let c = Check::RsaSharedPrime;
@@ -114,7 +115,7 @@ pub(crate) fn shared_prime<W: Write>(
     if severity == Severity::Error {
         write!(out, ",\"error\":{{\"code\":\"{}\",\"message\":", c.id())?;
         let msg = format!(
-            "line {line}: shares a prime with line {other}: {} ({})",
+            "line {line}: shares a prime with {other_file}:{other_line}: {} ({})",
             c.message(),
             c.reference()
         );
@@ -122,8 +123,10 @@ pub(crate) fn shared_prime<W: Write>(
         out.write_all(b"}")?;
     }
     out.write_all(b",\"findings\":[")?;
-    finding(out, c, severity, Some(other))?;
-    writeln!(out, "],\"shares_prime_with\":{other}}}")
+    finding(out, c, severity, Some(other_line))?;
+    out.write_all(b"],\"shares_prime_with\":{\"file\":")?;
+    string(out, other_file.as_bytes())?;
+    writeln!(out, ",\"line\":{other_line}}}}}")
 }
 
 pub(crate) fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Findings) -> io::Result<()> {

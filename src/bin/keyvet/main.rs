@@ -4,12 +4,12 @@
 //! input without any key line counts as invalid), 2 on usage or I/O errors.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use keyvet::keygen::Escaped;
-use keyvet::stream::{self, Event, Source};
+use keyvet::stream::{self, Batch, Event, Parallel, Source};
 use keyvet::{HashAlg, Policy, Validator, policy};
 
 mod import;
@@ -32,6 +32,8 @@ enum Command {
         json: bool,
         #[command(flatten)]
         policy: PolicyOpts,
+        #[command(flatten)]
+        jobs: JobsOpt,
         /// Files to read; standard input when none or `-`.
         files: Vec<String>,
     },
@@ -43,6 +45,8 @@ enum Command {
         hash: HashArg,
         #[command(flatten)]
         policy: PolicyOpts,
+        #[command(flatten)]
+        jobs: JobsOpt,
         /// Files to read; standard input when none or `-`.
         files: Vec<String>,
     },
@@ -157,6 +161,25 @@ fn parse_tag(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) => Ok((k.to_string(), v.to_string())),
         None => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
+}
+
+/// How many threads check lines.
+#[derive(Debug, clap::Args)]
+struct JobsOpt {
+    /// Worker threads (default: one per core). The output is the same, in
+    /// the same order, for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+}
+
+impl JobsOpt {
+    fn parallel(&self) -> Parallel {
+        let mut p = Parallel::all_cores();
+        if let Some(n) = self.jobs {
+            p.threads = n.max(1);
+        }
+        p
     }
 }
 
@@ -283,17 +306,39 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check { json, policy, files } => {
+        Command::Check {
+            json,
+            policy,
+            jobs,
+            files,
+        } => {
             let Some((policy, blocklist)) = build(&policy) else {
                 return ExitCode::from(2);
             };
+            let v = validator(policy, &blocklist);
+            let par = jobs.parallel();
+            let mut batch = Batch::new();
+            let mut names = Vec::new();
             run(
                 &files,
-                |name, input, out, o| check(name, input, out, o, validator(policy, &blocklist), json),
+                |name, input, out, o| {
+                    let source = u32::try_from(names.len()).unwrap_or(u32::MAX);
+                    names.push(name.to_owned());
+                    check(name, input, out, o, &v, par, source, &mut batch, json)
+                },
                 &mut out,
             )
+            .and_then(|mut o| {
+                shared_primes(&batch, &names, policy.screening.severity, json, &mut out, &mut o)?;
+                Ok(o)
+            })
         }
-        Command::Fingerprint { hash, policy, files } => {
+        Command::Fingerprint {
+            hash,
+            policy,
+            jobs,
+            files,
+        } => {
             let Some((policy, blocklist)) = build(&policy) else {
                 return ExitCode::from(2);
             };
@@ -301,9 +346,11 @@ fn main() -> ExitCode {
                 HashArg::Sha256 => HashAlg::Sha256,
                 HashArg::Md5 => HashAlg::Md5,
             };
+            let v = validator(policy, &blocklist);
+            let par = jobs.parallel();
             run(
                 &files,
-                |name, input, out, o| fingerprint(name, input, out, o, validator(policy, &blocklist), alg),
+                |name, input, out, o| fingerprint(name, input, out, o, &v, par, alg),
                 &mut out,
             )
         }
@@ -395,11 +442,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// An input of `check` or `fingerprint`.
+enum Input<'a> {
+    /// Standard input from a terminal: read line by line, so that each
+    /// line is answered as it is typed.
+    Terminal(io::StdinLock<'a>),
+    /// A file or a pipe: read in chunks, checked on every core.
+    Stream(&'a mut dyn Read),
+}
+
 fn run<W: Write>(
     files: &[String],
-    mut handle: impl FnMut(&str, &mut dyn BufRead, &mut W, &mut Outcome) -> io::Result<()>,
+    mut handle: impl FnMut(&str, Input<'_>, &mut W, &mut Outcome) -> io::Result<()>,
     out: &mut W,
 ) -> io::Result<Outcome> {
+    use std::io::IsTerminal;
     let mut o = Outcome::default();
     let stdin_only = [String::from("-")];
     let files = if files.is_empty() { &stdin_only[..] } else { files };
@@ -407,13 +464,17 @@ fn run<W: Write>(
         if name == "-" {
             let stdin = io::stdin();
             let mut lock = stdin.lock();
-            handle("-", &mut lock, out, &mut o)?;
+            let input = if lock.is_terminal() {
+                Input::Terminal(lock)
+            } else {
+                Input::Stream(&mut lock)
+            };
+            handle("-", input, out, &mut o)?;
             continue;
         }
         match File::open(name) {
-            Ok(f) => {
-                let mut r = BufReader::with_capacity(64 * 1024, f);
-                if let Err(e) = handle(name, &mut r, out, &mut o) {
+            Ok(mut f) => {
+                if let Err(e) = handle(name, Input::Stream(&mut f), out, &mut o) {
                     if e.kind() == io::ErrorKind::BrokenPipe {
                         return Err(e);
                     }
@@ -438,15 +499,9 @@ fn validator(policy: Policy, blocklist: &Option<std::sync::Arc<keyvet::weak::Blo
     }
 }
 
-fn check<W: Write>(
-    name: &str,
-    input: &mut dyn BufRead,
-    out: &mut W,
-    o: &mut Outcome,
-    mut v: Validator,
-    json: bool,
-) -> io::Result<()> {
-    let summary = stream::check(input, &mut v, |event| match event {
+/// Writes one event of `check` (on a worker thread).
+fn check_event(name: &str, json: bool, out: &mut Vec<u8>, event: Event<'_, '_, '_>) -> io::Result<()> {
+    match event {
         Event::Key { line, checked, .. } => {
             if json {
                 json::valid(out, name, line, checked)
@@ -484,56 +539,139 @@ fn check<W: Write>(
                 Ok(())
             }
         }
-        Event::SharedPrime { line, other, severity } => {
-            if json {
-                json::shared_prime(out, name, line, other, severity)
-            } else {
-                let c = keyvet::weak::Check::RsaSharedPrime;
-                writeln!(
-                    out,
-                    "{name}:{line}: {} [{}]: shares a prime with line {other}: {} ({})",
-                    severity.name(),
-                    c.id(),
-                    c.message(),
-                    c.reference()
-                )
-            }
-        }
         _ => Ok(()),
-    })?;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check<W: Write>(
+    name: &str,
+    input: Input<'_>,
+    out: &mut W,
+    o: &mut Outcome,
+    v: &Validator,
+    par: Parallel,
+    source: u32,
+    batch: &mut Batch,
+    json: bool,
+) -> io::Result<()> {
+    let summary = match input {
+        Input::Terminal(lock) => {
+            let mut v = v.clone();
+            let mut line = Vec::new();
+            stream::check_into(lock, &mut v, source, batch, |event| {
+                line.clear();
+                check_event(name, json, &mut line, event)?;
+                out.write_all(&line)?;
+                out.flush()
+            })?
+        }
+        Input::Stream(r) => stream::par_check(
+            r,
+            v,
+            par,
+            source,
+            batch,
+            Vec::new,
+            |acc, event| check_event(name, json, acc, event),
+            |acc| out.write_all(&acc),
+        )?,
+    };
     o.invalid |= summary.invalid > 0;
     Ok(())
 }
 
-fn fingerprint<W: Write>(
-    name: &str,
-    input: &mut dyn BufRead,
+/// After every input: the lines whose RSA modulus shares a prime with
+/// another's, in any of the inputs.
+fn shared_primes<W: Write>(
+    batch: &Batch,
+    names: &[String],
+    severity: keyvet::weak::Severity,
+    json: bool,
     out: &mut W,
     o: &mut Outcome,
-    mut v: Validator,
+) -> io::Result<()> {
+    let name = |i: u32| names.get(i as usize).map_or("-", String::as_str);
+    for x in batch.shared() {
+        o.invalid |= severity == keyvet::weak::Severity::Error;
+        let (file, other_file) = (name(x.source), name(x.other_source));
+        if json {
+            json::shared_prime(out, file, x.line, other_file, x.other_line, severity)?;
+        } else {
+            let c = keyvet::weak::Check::RsaSharedPrime;
+            writeln!(
+                out,
+                "{file}:{}: {} [{}]: shares a prime with {other_file}:{}: {} ({})",
+                x.line,
+                severity.name(),
+                c.id(),
+                x.other_line,
+                c.message(),
+                c.reference()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Standard output and standard error of a chunk of `fingerprint`.
+#[derive(Default)]
+struct Printed {
+    out: Vec<u8>,
+    err: Vec<u8>,
+}
+
+fn fingerprint_event(name: &str, alg: HashAlg, p: &mut Printed, event: Event<'_, '_, '_>) -> io::Result<()> {
+    match event {
+        Event::Key { checked, comment, .. } => writeln!(p.out, "{}", checked.keygen_line_with(alg, comment)),
+        Event::Invalid { error, .. } => writeln!(p.err, "{name}: {error} [{}]", error.code()),
+        _ => Ok(()),
+    }
+}
+
+fn fingerprint<W: Write>(
+    name: &str,
+    input: Input<'_>,
+    out: &mut W,
+    o: &mut Outcome,
+    v: &Validator,
+    par: Parallel,
     alg: HashAlg,
 ) -> io::Result<()> {
-    let on_event = |event: Event<'_, '_, '_>| match event {
-        Event::Key { checked, comment, .. } => writeln!(out, "{}", checked.keygen_line_with(alg, comment)),
-        Event::Invalid { error, .. } => {
-            eprintln!("{name}: {error} [{}]", error.code());
-            Ok(())
+    let mut emit = |p: Printed| -> io::Result<()> {
+        out.write_all(&p.out)?;
+        if !p.err.is_empty() {
+            out.flush()?;
+            io::stderr().write_all(&p.err)?;
         }
-        _ => Ok(()),
+        out.flush()
     };
-    let summary = if name == "-" {
-        stream::keygen(input, Source::Stdin, &mut v, on_event)?
-    } else {
-        // As ssh-keygen: a private key file's public half may be in
-        // FILE.pub, read only if the file itself holds no public key line.
-        let pubname = format!("{name}.pub");
-        stream::keygen_file(
-            input,
-            name,
-            || File::open(&pubname).ok().map(BufReader::new),
-            &mut v,
-            on_event,
-        )?
+    // As ssh-keygen: a private key file's public half may be in FILE.pub,
+    // read only if the file itself holds no public key line.
+    let pubname = format!("{name}.pub");
+    let pub_file = || File::open(&pubname).ok().map(BufReader::new);
+    let summary = match input {
+        Input::Terminal(lock) => {
+            let mut v = v.clone();
+            stream::keygen(lock, Source::Stdin, &mut v, |event| {
+                let mut p = Printed::default();
+                fingerprint_event(name, alg, &mut p, event)?;
+                emit(p)
+            })?
+        }
+        Input::Stream(r) => {
+            let source = if name == "-" { Source::Stdin } else { Source::File(name) };
+            stream::par_keygen(
+                r,
+                source,
+                pub_file,
+                v,
+                par,
+                Printed::default,
+                |p, event| fingerprint_event(name, alg, p, event),
+                emit,
+            )?
+        }
     };
     o.invalid |= summary.invalid > 0;
     Ok(())

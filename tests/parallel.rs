@@ -1,0 +1,253 @@
+//! The parallel runs (`stream::par_check`, `stream::par_keygen`, what
+//! `keyvet check` and `keyvet fingerprint` use) give exactly the events of
+//! the line-by-line ones, in the same order, for any number of threads and
+//! any chunk size: inputs mixing valid keys, invalid lines, pasted PEM and
+//! RFC 4716 blocks (which carry state across lines, and so across chunks),
+//! lines over the cap, CR LF, comments, and no final newline.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::corpus_root;
+use keyvet::stream::{self, Batch, Event, Parallel, Source};
+use keyvet::{HashAlg, Policy, Validator, policy};
+use proptest::prelude::*;
+
+fn render(e: Event<'_, '_, '_>) -> String {
+    match e {
+        Event::Key { line, checked, comment } => {
+            format!("{line} {}", checked.keygen_line_with(HashAlg::Sha256, comment))
+        }
+        Event::Invalid { line, error, findings } => {
+            let ids: Vec<&str> = findings.iter().map(|f| f.check.id()).collect();
+            format!("{line} {} {error} {ids:?}", error.code())
+        }
+        Event::SharedPrime { line, other, .. } => format!("{line} shares with {other}"),
+        _ => "?".to_owned(),
+    }
+}
+
+/// Lines to build inputs from.
+fn pool() -> Vec<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for f in [
+        "valid/authorized_keys-many.pub",
+        "weak/rsa/shared-primes.pub",
+        "weak/rsa/small-factor-3.pub",
+        "weak/ed25519/small-order-identity.pub",
+    ] {
+        let text = std::fs::read(corpus_root().join(f)).unwrap();
+        lines.extend(
+            text.split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(<[u8]>::to_vec),
+        );
+    }
+    for extra in [
+        &b"-----BEGIN OPENSSH PRIVATE KEY-----"[..],
+        b"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+        b"-----END OPENSSH PRIVATE KEY-----",
+        b"---- BEGIN SSH2 PUBLIC KEY ----",
+        b"Comment: \"a comment\"",
+        b"---- END SSH2 PUBLIC KEY ----",
+        b"-----BEGIN PUBLIC KEY-----",
+        b"-----END PUBLIC KEY-----",
+        b"# a comment",
+        b"",
+        b"   ",
+        b"ssh-ed25519 AAAA! broken",
+        b"ssh-rsa",
+        b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy crlf\r",
+        b"web01.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy",
+    ] {
+        lines.push(extra.to_vec());
+    }
+    // Over the cap of `small_cap` (1000 bytes), and far over a chunk.
+    lines.push(vec![b'x'; 1500]);
+    lines.push([&b"ssh-ed25519 "[..], &vec![b'A'; 5000]].concat());
+    lines
+}
+
+/// A policy whose line cap is small, so that chunks (at least one line of
+/// the cap) are small and inputs cross many chunk boundaries.
+fn small_cap(p: Policy) -> Policy {
+    Policy {
+        max_line_len: 1000,
+        ..p
+    }
+}
+
+fn sequential_check(input: &[u8], p: Policy) -> (Vec<String>, Vec<stream::SharedLine>, (u64, u64)) {
+    let mut v = Validator::new(p);
+    let mut out = Vec::new();
+    let mut batch = Batch::new();
+    let s = stream::check_into(input, &mut v, 0, &mut batch, |e| {
+        out.push(render(e));
+        Ok(())
+    })
+    .unwrap();
+    (out, batch.shared(), (s.valid, s.invalid))
+}
+
+fn parallel_check(input: &[u8], p: Policy, par: Parallel) -> (Vec<String>, Vec<stream::SharedLine>, (u64, u64)) {
+    let v = Validator::new(p);
+    let mut out = Vec::new();
+    let mut batch = Batch::new();
+    let s = stream::par_check(
+        input,
+        &v,
+        par,
+        0,
+        &mut batch,
+        Vec::new,
+        |acc: &mut Vec<String>, e| {
+            acc.push(render(e));
+            Ok(())
+        },
+        |acc| {
+            out.extend(acc);
+            Ok(())
+        },
+    )
+    .unwrap();
+    (out, batch.shared(), (s.valid, s.invalid))
+}
+
+fn sequential_keygen(input: &[u8], p: Policy) -> (Vec<String>, (u64, u64)) {
+    let mut v = Validator::new(p);
+    let mut out = Vec::new();
+    let s = stream::keygen_file(
+        input,
+        "keys",
+        || None::<&[u8]>,
+        &mut v,
+        |e| {
+            out.push(render(e));
+            Ok(())
+        },
+    )
+    .unwrap();
+    (out, (s.valid, s.invalid))
+}
+
+fn parallel_keygen(input: &[u8], p: Policy, par: Parallel) -> (Vec<String>, (u64, u64)) {
+    let v = Validator::new(p);
+    let mut out = Vec::new();
+    let s = stream::par_keygen(
+        input,
+        Source::File("keys"),
+        || None::<&[u8]>,
+        &v,
+        par,
+        Vec::new,
+        |acc: &mut Vec<String>, e| {
+            acc.push(render(e));
+            Ok(())
+        },
+        |acc| {
+            out.extend(acc);
+            Ok(())
+        },
+    )
+    .unwrap();
+    (out, (s.valid, s.invalid))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parallel_runs_match_line_by_line(
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 0..120),
+        final_newline in any::<bool>(),
+        threads in 1usize..4,
+        chunk in 1usize..4000,
+    ) {
+        let pool = pool();
+        let mut input = Vec::new();
+        for (i, pick) in picks.iter().enumerate() {
+            if i > 0 {
+                input.push(b'\n');
+            }
+            let line: &Vec<u8> = pick.get(&pool);
+            input.extend_from_slice(line);
+        }
+        if final_newline && !input.is_empty() {
+            input.push(b'\n');
+        }
+        let par = Parallel { threads, chunk_bytes: chunk };
+        for p in [small_cap(policy::STRICT), small_cap(policy::OPENSSH)] {
+            prop_assert_eq!(parallel_check(&input, p, par), sequential_check(&input, p));
+            prop_assert_eq!(parallel_keygen(&input, p, par), sequential_keygen(&input, p));
+        }
+    }
+}
+
+/// A file whose first line mentions PRIVATE KEY is read as ssh-keygen reads
+/// a private key file, by the parallel run too.
+#[test]
+fn private_key_file_is_read_whole() {
+    let pool = pool();
+    let mut input = b"-----BEGIN OPENSSH PRIVATE KEY-----\nnot base64\n-----END OPENSSH PRIVATE KEY-----\n".to_vec();
+    input.extend_from_slice(&pool[0]);
+    input.push(b'\n');
+    let par = Parallel {
+        threads: 2,
+        chunk_bytes: 1,
+    };
+    let p = small_cap(policy::OPENSSH);
+    let seq = sequential_keygen(&input, p);
+    assert_eq!(parallel_keygen(&input, p, par), seq);
+    // Read as a private key file: its (broken) private key is what is
+    // reported, not its lines.
+    assert_eq!(seq.1, (0, 1), "{seq:?}");
+    assert!(seq.0[0].starts_with("1 convert.malformed"), "{seq:?}");
+}
+
+fn keyvet(args: &[&str], dir: &Path) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (out.stdout, out.stderr, out.status.code())
+}
+
+/// `keyvet check` and `fingerprint` print the same bytes with 1 and with 3
+/// worker threads, on every corpus file at once.
+#[test]
+fn cli_output_is_the_same_for_any_number_of_threads() {
+    let root = corpus_root();
+    let mut files = BTreeSet::new();
+    let mut stack = vec![root.join("valid"), root.join("weak")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pub") {
+                files.insert(p.strip_prefix(&root).unwrap().to_str().unwrap().to_owned());
+            }
+        }
+    }
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    for cmd in [
+        &["check", "--json"][..],
+        &["check", "--policy", "openssh"],
+        &["fingerprint"],
+        &["fingerprint", "-E", "md5", "--policy", "openssh"],
+    ] {
+        let run = |jobs: &str| {
+            let mut args = cmd.to_vec();
+            args.extend(["-j", jobs]);
+            args.extend(&files);
+            keyvet(&args, &root)
+        };
+        let one = run("1");
+        assert!(!one.0.is_empty());
+        assert_eq!(run("3"), one, "{cmd:?}");
+    }
+}
