@@ -352,8 +352,11 @@ pub struct Certificate<'b> {
     critical_options: CertOptions<'b>,
     extensions: CertOptions<'b>,
     reserved: &'b [u8],
-    signature_key: PlainKey<'b>,
-    signature: Signature<'b>,
+    /// The CA key and the signature, parsed and checked with the rest and
+    /// parsed again on access: kept as bytes, they make a certificate (and
+    /// every [`Key`], which may hold one) less than half the size to move.
+    signature_key: &'b [u8],
+    signature: &'b [u8],
     signed_len: usize,
     offsets: Offsets,
 }
@@ -454,13 +457,21 @@ impl<'b> Certificate<'b> {
     }
 
     /// The CA key that signed the certificate.
-    pub const fn signature_key(&self) -> &PlainKey<'b> {
-        &self.signature_key
+    pub fn signature_key(&self) -> PlainKey<'b> {
+        match key::parse_blob(self.signature_key, false) {
+            Ok(Key::Plain(k)) => k,
+            // Parsed the same way when the certificate was.
+            _ => unreachable!("a certificate's CA key parses"),
+        }
     }
 
     /// The signature.
-    pub const fn signature(&self) -> &Signature<'b> {
-        &self.signature
+    pub fn signature(&self) -> Signature<'b> {
+        match Signature::parse(self.signature) {
+            Ok(s) => s,
+            // Parsed the same way when the certificate was.
+            Err(_) => unreachable!("a certificate's signature parses"),
+        }
     }
 
     /// The bytes the signature covers: everything before the signature.
@@ -546,8 +557,8 @@ pub(crate) fn parse_cert<'b>(
     check_pairs(critical, o.critical + 4, CertList::CriticalOptions)?;
     check_pairs(extensions, o.extensions + 4, CertList::Extensions)?;
 
-    let signature_key = match key::parse_blob(ca_raw, false) {
-        Ok(Key::Plain(k)) => k,
+    match key::parse_blob(ca_raw, false) {
+        Ok(Key::Plain(_)) => {}
         Ok(Key::Cert(_)) => {
             return Err(Error::in_blob(
                 ErrorKind::CertCaIsCertificate,
@@ -556,8 +567,8 @@ pub(crate) fn parse_cert<'b>(
             ));
         }
         Err(e) => return Err(e.in_signature_key()),
-    };
-    let signature = Signature::parse(sig_raw).map_err(|k| Error::in_blob(k, o.signature, "cert.signature"))?;
+    }
+    Signature::parse(sig_raw).map_err(|k| Error::in_blob(k, o.signature, "cert.signature"))?;
     cur.finish("end")?;
 
     Ok(Certificate {
@@ -579,8 +590,8 @@ pub(crate) fn parse_cert<'b>(
         critical_options: CertOptions { raw: critical },
         extensions: CertOptions { raw: extensions },
         reserved,
-        signature_key,
-        signature,
+        signature_key: ca_raw,
+        signature: sig_raw,
         signed_len,
         offsets: o,
     })

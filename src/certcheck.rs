@@ -270,7 +270,8 @@ pub fn check(cert: &Certificate<'_>, req: &Request<'_>) -> Result<(), Refusals> 
 }
 
 fn trusted(cert: &Certificate<'_>, cas: &[TrustedCa<'_>]) -> bool {
-    let ca = cert.signature_key().key();
+    let ca_key = cert.signature_key();
+    let ca = ca_key.key();
     let fp = ca.fingerprint(HashAlg::Sha256);
     cas.iter().any(|t| match t {
         TrustedCa::Fingerprint(f) => *f == fp,

@@ -258,6 +258,16 @@ impl<'b> PlainKey<'b> {
 }
 
 impl<'b> Key<'b> {
+    /// The fingerprint `ssh-keygen -l` shows: of the key's canonical
+    /// encoding (for a certificate, of the certified key). A plain key
+    /// whose blob is already canonical is hashed in one pass over the blob.
+    pub fn fingerprint(&self, alg: HashAlg) -> Fingerprint {
+        match self {
+            Key::Plain(p) if p.name_canonical && p.key.fields_canonical => crate::fingerprint::of_bytes(p.raw, alg),
+            _ => self.public_key().fingerprint(alg),
+        }
+    }
+
     /// Parses a key blob (the base64-decoded second field of a public key
     /// line) with OpenSSH's parsing rules.
     ///

@@ -18,7 +18,7 @@ mod options;
 use std::fmt;
 
 use nom::IResult;
-use nom::bytes::complete::{take_till, take_while};
+use nom::bytes::complete::take_while;
 
 pub use file::{LineReader, RawLine};
 pub use options::{KeyOption, OptionName, OptionValue, Options};
@@ -70,7 +70,9 @@ fn is_blank(b: u8) -> bool {
 }
 
 fn token(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    take_till(is_blank)(i)
+    // memchr2 scans a word at a time: the base64 field is most of a line.
+    let end = memchr::memchr2(b' ', b'\t', i).unwrap_or(i.len());
+    Ok((&i[end..], &i[..end]))
 }
 
 fn blanks(i: &[u8]) -> IResult<&[u8], &[u8]> {
@@ -128,8 +130,7 @@ impl<'a> Line<'a> {
     /// type word, typographic quotes) are named.
     pub fn parse(input: &'a [u8]) -> Result<Line<'a>, Error> {
         let (s, cr) = trim_eol_cr(input);
-        if s.contains(&0) {
-            let at = s.iter().position(|&b| b == 0).unwrap_or(0);
+        if let Some(at) = memchr::memchr(0, s) {
             return Err(Error::at_byte(ErrorKind::NulByte, at));
         }
         let i = first_nonblank(s);

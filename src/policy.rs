@@ -159,9 +159,12 @@ impl Policy {
     /// The part of a raw line the policy reads: up to a NUL when
     /// [`Policy::nul_ends_line`] is set, else all of it.
     pub fn visible<'a>(&self, line: &'a [u8]) -> &'a [u8] {
-        match (self.nul_ends_line, line.iter().position(|&b| b == 0)) {
-            (true, Some(i)) => &line[..i],
-            _ => line,
+        if !self.nul_ends_line {
+            return line;
+        }
+        match memchr::memchr(0, line) {
+            Some(i) => &line[..i],
+            None => line,
         }
     }
 

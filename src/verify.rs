@@ -32,7 +32,8 @@ use crate::wire::Mpint;
 /// value, [`ErrorKind::CertSignatureInvalid`] when it does not verify, and
 /// [`ErrorKind::CertCaUnsupported`] for CA key types keyvet cannot verify.
 pub fn certificate(cert: &Certificate<'_>) -> Result<(), ErrorKind> {
-    let ca = cert.signature_key().key();
+    let ca_key = cert.signature_key();
+    let ca = ca_key.key();
     let sig = cert.signature();
     let data = cert.signed_data();
     let mismatch = || ErrorKind::CertSignatureAlgorithm {

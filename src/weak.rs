@@ -287,13 +287,26 @@ impl fmt::Display for Finding {
 }
 
 /// Up to 8 findings, kept inline.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Findings {
     items: [Option<Finding>; 8],
     len: usize,
 }
 
+impl PartialEq for Findings {
+    fn eq(&self, other: &Findings) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Findings {}
+
 impl Findings {
+    /// Forgets every finding (without touching the storage).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
     /// Adds a finding (beyond 8, the rest are dropped: no key has more).
     pub fn push(&mut self, f: Finding) {
         if self.len < self.items.len() {

@@ -292,6 +292,31 @@ proptest! {
         let ours = keyvet::decode_base64(&s, &mut out, 1 << 20).map(|()| out.clone()).ok();
         prop_assert_eq!(ours, b64_pton(s.as_bytes()), "{}", s);
     }
+
+    /// The same on long inputs, where the SIMD decoder's vector paths run:
+    /// a valid encoding of up to 1,200 bytes with one byte replaced (or
+    /// none), decoded with a reused buffer.
+    #[test]
+    fn long_base64_matches_b64_pton(
+        raw in prop::collection::vec(any::<u8>(), 0..1200),
+        at in any::<prop::sample::Index>(),
+        with in prop::sample::select(b"A/+=!\x80a\n".to_vec()),
+        mutate in any::<bool>(),
+        prefill in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let mut s = b64(&raw).into_bytes();
+        if mutate && !s.is_empty() {
+            let i = at.index(s.len());
+            s[i] = with;
+        }
+        let s = String::from_utf8_lossy(&s).into_owned();
+        let mut out = prefill;
+        let ours = keyvet::decode_base64(&s, &mut out, 1 << 20).map(|()| out.clone()).ok();
+        prop_assert_eq!(&ours, &b64_pton(s.as_bytes()));
+        if !mutate {
+            prop_assert_eq!(ours, Some(raw));
+        }
+    }
 }
 
 /// A naive port of the semantics of OpenBSD's `b64_pton` (no whitespace in
