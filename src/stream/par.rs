@@ -17,8 +17,8 @@
 //! again, in order, from the right state. A private key file is read by
 //! [`keygen_file`] on the calling thread.
 //!
-//! Memory stays bounded whatever the input: at most four chunks per thread
-//! are in flight, and a line over the policy's cap is counted, not kept.
+//! Memory stays bounded whatever the input: at most two chunks per thread
+//! (and one) are in flight, and a line over the policy's cap is counted, not kept.
 //!
 //! [`check`]: super::check
 //! [`keygen`]: super::keygen
@@ -285,7 +285,7 @@ impl<R: Read> Chunker<R> {
     }
 
     fn recycle(&mut self, mut buf: Vec<u8>) {
-        if self.pool.len() < 16 {
+        if self.pool.len() < 4 {
             buf.clear();
             self.pool.push(buf);
         }
@@ -294,6 +294,8 @@ impl<R: Read> Chunker<R> {
     fn next_piece(&mut self) -> io::Result<Option<Piece>> {
         let mut buf = self.pool.pop().unwrap_or_default();
         buf.clear();
+        // Exactly a chunk: reading must not double the buffer.
+        buf.reserve_exact(self.target);
         if self.carry_full {
             std::mem::swap(&mut buf, &mut self.carry);
             self.carry_full = false;
@@ -478,7 +480,10 @@ fn run<M: Mode, R: Read, A: Send>(
             }
             drop(done_tx);
             let result = (|| {
-                let limit = par.threads * 4;
+                // Enough to keep every worker busy while the calling
+                // thread writes; each chunk in flight holds its input and
+                // its output.
+                let limit = par.threads * 2 + 1;
                 let (mut seq, mut next, mut in_flight) = (0u64, 0u64, 0usize);
                 let mut pending: BTreeMap<u64, Done<A, M::State>> = BTreeMap::new();
                 let mut reading = true;
