@@ -525,18 +525,24 @@ fn check_permit(v: OptionValue<'_>, allow_bare_port: bool) -> Result<(), &'stati
 /// since the epoch. keyvet reads times without a suffix as UTC (sshd uses the
 /// server's time zone); that only matters for the sign check near 1970.
 pub(crate) fn parse_absolute_time(v: OptionValue<'_>) -> Option<i64> {
-    let s = v.as_str()?;
-    let core = if s.len() > 1 && s[s.len() - 1..].eq_ignore_ascii_case("z") {
+    // On bytes: the value may end inside a multi-byte character, where a
+    // `str` slice would panic.
+    let s = v.as_str()?.as_bytes();
+    let ends_with = |suffix: &[u8]| s.len() > suffix.len() && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+    let core = if ends_with(b"z") {
         &s[..s.len() - 1]
-    } else if s.len() > 3 && s[s.len() - 3..].eq_ignore_ascii_case("utc") {
+    } else if ends_with(b"utc") {
         &s[..s.len() - 3]
     } else {
         s
     };
-    if !matches!(core.len(), 8 | 12 | 14) || !core.bytes().all(|b| b.is_ascii_digit()) {
+    if !matches!(core.len(), 8 | 12 | 14) || !core.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let num = |a: usize, b: usize| core.get(a..b).and_then(|x| x.parse::<i64>().ok());
+    let num = |a: usize, b: usize| {
+        core.get(a..b)
+            .map(|x| x.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0')))
+    };
     let (y, m, d) = (num(0, 4)?, num(4, 6)?, num(6, 8)?);
     let (hh, mm, ss) = match core.len() {
         8 => (0, 0, 0),

@@ -1,0 +1,48 @@
+//! Inputs the fuzz targets (fuzz/, see fuzz/README.md) found, kept as byte
+//! literals: none may panic, and each gets the verdict written here.
+//!
+//! To add one: minimise the crash (`cargo +nightly fuzz tmin TARGET FILE`),
+//! paste the bytes (`xxd -i FILE`, or an escaped byte string) into a test
+//! named after what it exercises, and say which target found it and why it
+//! failed.
+
+use keyvet::line::Options;
+use keyvet::{Validator, policy};
+
+const KEY: &[u8] = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy";
+
+/// The options string alone and in a line, under both policies.
+fn options_verdict(options: &[u8], code: &str) {
+    for in_line in [false, true] {
+        let got = Options::parse(options, in_line).map(|_| ()).map_err(|e| e.code());
+        assert_eq!(got, Err(code), "Options::parse(in_line = {in_line})");
+    }
+    let mut line = options.to_vec();
+    line.push(b' ');
+    line.extend_from_slice(KEY);
+    for p in [policy::OPENSSH, policy::STRICT] {
+        let got = Validator::new(p).check_line(&line).map(|_| ()).map_err(|e| e.code());
+        assert_eq!(got, Err(code), "check_line under {}", p.name);
+    }
+}
+
+/// Target `options`: an `expiry-time` value ending in a multi-byte UTF-8
+/// character. `parse_absolute_time` (src/line/options.rs) looked for a `Z`
+/// or `UTC` suffix by slicing the `str` one or three bytes from its end,
+/// which is not a char boundary here: "start byte index 1 is not a char
+/// boundary; it is inside 'Ԛ'".
+#[test]
+fn expiry_time_ending_in_a_multibyte_character() {
+    // Minimised: the `Z` check (last byte).
+    options_verdict(b"expiry-time=\"\xd4\x9a\"", "options.expiry_time.invalid");
+    // The `UTC` check (last three bytes).
+    options_verdict(b"expiry-time=\"\xd4\x9a00\"", "options.expiry_time.invalid");
+    options_verdict(b"expiry-time=\"2030010\xc3\xa9\"", "options.expiry_time.invalid");
+    // As the fuzzer found it: refused (which rule speaks first is not the
+    // point), without a panic.
+    let found: &[u8] =
+        b"expiry-time=\"20300101\",expiry-time=\"203xpiry\xd4\x9a\xd4\x9ae=\"203001011\xcb\xcf0Z\"1\xcb\xcf0Z\"";
+    for in_line in [false, true] {
+        assert!(Options::parse(found, in_line).is_err());
+    }
+}
