@@ -543,6 +543,7 @@ pub(crate) fn parse_cert<'b>(
     let mut pc = Cursor::nested(principals_raw, o.principals + 4);
     let mut count = 0usize;
     while !pc.is_empty() {
+        crate::meter::charge(1);
         if count >= MAX_PRINCIPALS {
             return Err(Error::in_blob(
                 ErrorKind::CertTooManyPrincipals(MAX_PRINCIPALS),
@@ -622,6 +623,7 @@ pub(crate) fn check_sorted(opts: &CertOptions<'_>, at: usize, which: CertList) -
     };
     let mut prev: Option<&[u8]> = None;
     for o in opts.iter() {
+        crate::meter::charge(1 + o.name.len());
         if let Some(p) = prev {
             match p.cmp(o.name) {
                 std::cmp::Ordering::Less => {}

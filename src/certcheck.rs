@@ -315,6 +315,7 @@ impl Net {
 fn cidr_list(list: &str) -> Option<Vec<Net>> {
     let mut out = Vec::new();
     for entry in list.split(',') {
+        crate::meter::charge(entry.len() + 1);
         if entry.is_empty()
             || entry.len() > 46 + 3
             || !entry

@@ -121,6 +121,7 @@ struct DigestSink<D>(D);
 
 impl<D: Digest> Sink for DigestSink<D> {
     fn put(&mut self, bytes: &[u8]) {
+        crate::meter::charge(bytes.len());
         self.0.update(bytes);
     }
 }

@@ -53,6 +53,7 @@ pub mod fingerprint;
 mod key;
 pub mod keygen;
 pub mod line;
+mod meter;
 pub mod policy;
 pub mod profile;
 pub mod stream;

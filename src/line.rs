@@ -72,11 +72,16 @@ fn is_blank(b: u8) -> bool {
 fn token(i: &[u8]) -> IResult<&[u8], &[u8]> {
     // memchr2 scans a word at a time: the base64 field is most of a line.
     let end = memchr::memchr2(b' ', b'\t', i).unwrap_or(i.len());
+    crate::meter::charge(end + 1);
     Ok((&i[end..], &i[..end]))
 }
 
 fn blanks(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    take_while(is_blank)(i)
+    let r = take_while(is_blank)(i);
+    if let Ok((_, gap)) = &r {
+        crate::meter::charge(gap.len() + 1);
+    }
+    r
 }
 
 /// Strips one line terminator (`\n`, `\r\n` or a lone `\r`).
@@ -95,7 +100,9 @@ pub(crate) fn trim_eol_cr(s: &[u8]) -> (&[u8], bool) {
 
 /// Offset of the first non-blank byte.
 pub(crate) fn first_nonblank(s: &[u8]) -> usize {
-    s.iter().position(|&b| !is_blank(b)).unwrap_or(s.len())
+    let i = s.iter().position(|&b| !is_blank(b)).unwrap_or(s.len());
+    crate::meter::charge(i + 1);
+    i
 }
 
 /// Whether the line holds no key by sshd's rules: blank, or `#` first.
@@ -130,6 +137,7 @@ impl<'a> Line<'a> {
     /// type word, typographic quotes) are named.
     pub fn parse(input: &'a [u8]) -> Result<Line<'a>, Error> {
         let (s, cr) = trim_eol_cr(input);
+        crate::meter::charge(s.len());
         if let Some(at) = memchr::memchr(0, s) {
             return Err(Error::at_byte(ErrorKind::NulByte, at));
         }
@@ -192,6 +200,7 @@ impl<'a> Line<'a> {
     /// type, else the parse after the leading field.
     pub(crate) fn parse_keygen_candidates(input: &'a [u8]) -> KeygenCandidates<'a> {
         let (s, cr) = trim_eol_cr(input);
+        crate::meter::charge(s.len());
         if let Some(at) = s.iter().position(|&b| b == 0) {
             return KeygenCandidates::only(Err(Error::at_byte(ErrorKind::NulByte, at)));
         }
@@ -229,6 +238,7 @@ impl<'a> Line<'a> {
             }
             j += 1;
         }
+        crate::meter::charge(j - i);
         if j >= s.len() {
             return out;
         }
@@ -312,6 +322,7 @@ impl<'a> Line<'a> {
 
 /// Strict-policy checks on the comment.
 pub(crate) fn check_comment(c: &[u8], at: usize) -> Result<(), Error> {
+    crate::meter::charge(c.len());
     let s =
         std::str::from_utf8(c).map_err(|e| Error::at_byte(ErrorKind::Encoding("the comment"), at + e.valid_up_to()))?;
     if let Some((i, ch)) = s.char_indices().find(|(_, ch)| ch.is_control() && *ch != '\t') {
@@ -339,6 +350,7 @@ fn parse_key_part<'a>(
     let (rest, b64) = token(rest).map_err(|_| Error::at_byte(ErrorKind::MissingKeyData(entry.alg), b64_at))?;
     // Every byte of the token is ASCII or it fails decoding; the &str view
     // is for ASCII tokens only.
+    crate::meter::charge(b64.len());
     let base64 = match std::str::from_utf8(b64) {
         Ok(t) if t.is_ascii() => t,
         _ => {
@@ -376,6 +388,7 @@ fn options_end(s: &[u8], from: usize) -> Result<usize, ErrorKind> {
         }
         j += 1;
     }
+    crate::meter::charge(j - from);
     if quoted {
         return Err(ErrorKind::OptionsUnterminatedQuote);
     }
@@ -421,7 +434,12 @@ fn is_b64(b: u8) -> bool {
 /// begin with a key type.
 fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<ErrorKind> {
     let line = &s[i..];
-    let upper_has = |needle: &[u8]| line.windows(needle.len()).any(|w| w == needle);
+    // memmem: linear whatever the line holds (a naive window compare
+    // costs up to the needle's length per byte).
+    let upper_has = |needle: &[u8]| {
+        crate::meter::charge(line.len());
+        memchr::memmem::find(line, needle).is_some()
+    };
     if line.starts_with(b"-----BEGIN") || line.starts_with(b"-----END") {
         let kind = if upper_has(b"OPENSSH PRIVATE KEY") {
             PrivateKeyKind::OpenSsh
@@ -449,14 +467,19 @@ fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<ErrorKind> {
     if line.starts_with(b"PuTTY-User-Key-File-") {
         return Some(ErrorKind::PrivateKey(PrivateKeyKind::Putty));
     }
-    let all_b64 = |t: &[u8]| !t.is_empty() && t.iter().all(|&b| is_b64(b));
+    let all_b64 = |t: &[u8]| {
+        crate::meter::charge(t.len());
+        !t.is_empty() && t.iter().all(|&b| is_b64(b))
+    };
     if all_b64(first) && first.len() >= 16 && first.starts_with(b"AAAA") {
         return Some(ErrorKind::MissingKeyType);
     }
     if first.len() == line.len() && all_b64(first) && first.len() >= 16 {
         return Some(ErrorKind::Wrapped);
     }
-    // SSH-1 RSA: "bits exponent modulus [comment]".
+    // SSH-1 RSA: "bits exponent modulus [comment]". (These two scans and
+    // the one below each read the line once at most.)
+    crate::meter::charge(2 * line.len());
     let mut fields = line.split(|&b| is_blank(b)).filter(|f| !f.is_empty());
     let num = |f: Option<&[u8]>| f.is_some_and(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit));
     if num(fields.next()) && num(fields.next()) && num(fields.next()) {

@@ -40,6 +40,7 @@ const OPENSSH_B64: GeneralPurpose = GeneralPurpose::new(
 /// [`ErrorKind::Base64TrailingBits`] or [`ErrorKind::BlobTooLarge`].
 pub fn decode_base64(b64: &str, out: &mut Vec<u8>, max: usize) -> Result<(), Error> {
     let bytes = b64.as_bytes();
+    crate::meter::charge(bytes.len());
     let estimate = bytes.len() / 4 * 3 + 3;
     if estimate > max + 3 {
         return Err(Error::at_byte(

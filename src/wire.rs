@@ -85,6 +85,7 @@ fn fail<T>(e: WireError) -> Result<T, nom::Err<WireError>> {
 
 #[inline]
 fn take(input: &[u8], n: usize) -> WResult<'_, &[u8]> {
+    crate::meter::charge(1);
     if input.len() < n {
         return fail(WireError::Truncated {
             needed: n,

@@ -236,6 +236,7 @@ impl<'a> Options<'a> {
         let mut i = 0;
         std::iter::from_fn(move || {
             loop {
+                crate::meter::charge(1);
                 if i >= raw.len() || is_blank(raw[i]) {
                     return None;
                 }
@@ -287,6 +288,7 @@ pub(crate) fn parse_at(raw: &[u8], at: usize, in_line: bool) -> Result<Options<'
     let mut i = 0;
     let mut has_empty = false;
     while i < raw.len() && !is_blank(raw[i]) {
+        crate::meter::charge(1);
         if raw[i] == b',' {
             // sshd matches no option here and skips the comma.
             has_empty = true;
@@ -344,8 +346,10 @@ fn scan_option(raw: &[u8], i: usize, at: usize) -> Result<(Scanned<'_>, usize), 
         .iter()
         .position(|&b| b == b',' || b == b'=' || is_blank(b))
         .map_or(raw.len(), |p| i + p);
+    crate::meter::charge(tok_end - i + 1);
     let token = &raw[i..tok_end];
     let Some((name, negated)) = OptionName::lookup(token) else {
+        crate::meter::charge(4 * (tok_end - i));
         if let Some(c) = (i..tok_end).find_map(|j| smart_quote_at(raw, j)) {
             return Err(Error::at_byte(ErrorKind::OptionsSmartQuote(c), at + i));
         }
@@ -377,6 +381,7 @@ fn scan_option(raw: &[u8], i: usize, at: usize) -> Result<(Scanned<'_>, usize), 
             Some(_) => j += 1,
         }
     }
+    crate::meter::charge(j - q);
     let value = OptionValue { raw: &raw[q + 1..j] };
     Ok(((name, false, Some(value)), j + 1))
 }
@@ -399,6 +404,8 @@ struct State {
 
 impl State {
     fn check_value(&mut self, name: OptionName, v: OptionValue<'_>) -> Result<(), ErrorKind> {
+        // Each check reads the value a few times at most.
+        crate::meter::charge(v.raw().len());
         let invalid = |reason| ErrorKind::OptionValue {
             option: name.name(),
             reason,
@@ -479,6 +486,7 @@ impl State {
 /// refuses them.
 fn check_permit(v: OptionValue<'_>, allow_bare_port: bool) -> Result<(), &'static str> {
     let s = v.raw();
+    crate::meter::charge(3 * s.len());
     if s.windows(2).any(|w| w == b"\\\"") {
         return Err("unexpected quote");
     }
@@ -593,6 +601,7 @@ impl<'a> Options<'a> {
                 (OptionName::From, Some(v)) => check_from(v).map_err(invalid)?,
                 (OptionName::Principals, Some(v)) => {
                     principals_at = Some(pos);
+                    crate::meter::charge(v.raw().len());
                     if v.raw().is_empty() || v.raw().split(|&b| b == b',').any(<[u8]>::is_empty) {
                         return Err(invalid("empty principal name"));
                     }
@@ -623,6 +632,7 @@ fn check_from(v: OptionValue<'_>) -> Result<(), &'static str> {
         return Err("empty pattern list");
     }
     for entry in raw.split(|&b| b == b',') {
+        crate::meter::charge(entry.len() + 1);
         let e = entry.strip_prefix(b"!").unwrap_or(entry);
         if e.is_empty() {
             return Err("empty pattern in the list");

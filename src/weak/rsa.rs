@@ -145,6 +145,7 @@ pub(crate) fn fermat(n: &BigUint, steps: u32) -> Option<u64> {
     // the loop does not allocate.
     let mut step = &a * 2u32 + 1u32;
     for i in 0..steps {
+        crate::meter::charge(1);
         if is_square(&b2) {
             return Some(u64::from(i));
         }
@@ -163,6 +164,7 @@ pub(crate) fn wiener(e: &BigUint, n: &BigUint) -> Option<u64> {
     let (mut k_prev, mut k) = (BigUint::one(), BigUint::zero());
     // The expansion has O(log n) terms; bound it anyway.
     for i in 0..(2 * n.bits() + 2) {
+        crate::meter::charge(1);
         if den.is_zero() {
             break;
         }
