@@ -9,6 +9,8 @@
 //!   and MD5 fingerprints: the OpenSSH-parity path.
 //! * `keyvet_structural`: the same without EC point checks, signature
 //!   verification and screening: parsing and structural validation.
+//! * `keyvet_ec`: the structural path with EC point checks on (every
+//!   ECDSA point on its curve, by RustCrypto), no signature verification.
 //! * `keyvet_line_parse`, `keyvet_base64`, `keyvet_blob_parse`,
 //!   `keyvet_sha256`, `keyvet_md5`: each stage alone, on the previous
 //!   stage's output prepared outside the timing.
@@ -59,6 +61,12 @@ const STRUCTURAL: Policy = Policy {
     verify_signatures: false,
     screening: keyvet::weak::Screening::OFF,
     ..policy::OPENSSH
+};
+
+/// The structural path with EC points checked.
+const EC_POINTS: Policy = Policy {
+    check_ec_points: true,
+    ..STRUCTURAL
 };
 
 /// Largest blob keyvet's stage benches decode (the openssh policy's cap).
@@ -227,9 +235,10 @@ fn bench(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, pass: Duration, sampl
     g.bench_function(name, |b| b.iter(&mut f));
 }
 
-const CONTENDERS: [&str; 10] = [
+const CONTENDERS: [&str; 11] = [
     "keyvet_full",
     "keyvet_structural",
+    "keyvet_ec",
     "keyvet_line_parse",
     "keyvet_base64",
     "keyvet_blob_parse",
@@ -270,6 +279,7 @@ fn group(c: &mut Criterion, corpus: &corpus::Corpus, samples: usize, started: Sy
     // Rejections, counted once, and one timed pass of each contender.
     let mut full = Validator::new(policy::OPENSSH);
     let mut structural = Validator::new(STRUCTURAL);
+    let mut ec = Validator::new(EC_POINTS);
     let mut buf = Vec::new();
     agree(&mut structural, &lines_s, &mut buf);
     let mut rejected = BTreeMap::new();
@@ -283,6 +293,7 @@ fn group(c: &mut Criterion, corpus: &corpus::Corpus, samples: usize, started: Sy
             "keyvet_structural",
             count(n, |i| keyvet_check(&mut structural, lines_b[i]).is_some()),
         ),
+        ("keyvet_ec", count(n, |i| keyvet_check(&mut ec, lines_b[i]).is_some())),
         ("floor", count(n, |i| floor(lines_b[i], &mut buf).is_some())),
         ("ssh-key", count(n, |i| ssh_key(lines_s[i], &mut buf).is_some())),
         (
@@ -325,6 +336,11 @@ fn group(c: &mut Criterion, corpus: &corpus::Corpus, samples: usize, started: Sy
     bench(&mut g, "keyvet_structural", pass["keyvet_structural"], samples, || {
         for l in &lines_b {
             black_box(keyvet_check(&mut structural, black_box(l)));
+        }
+    });
+    bench(&mut g, "keyvet_ec", pass["keyvet_ec"], samples, || {
+        for l in &lines_b {
+            black_box(keyvet_check(&mut ec, black_box(l)));
         }
     });
     bench(&mut g, "keyvet_line_parse", short, samples, || {
@@ -403,6 +419,7 @@ fn report(group: &str, lines: usize, started: SystemTime) {
     let ratios: Vec<String> = [
         ratio("keyvet_full", "floor"),
         ratio("keyvet_structural", "floor"),
+        ratio("keyvet_ec", "floor"),
         ratio("ssh-key", "keyvet_structural"),
         ratio("openssh-keys", "keyvet_structural"),
         ratio("ssh-key", "keyvet_full"),

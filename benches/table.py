@@ -33,6 +33,7 @@ TITLES = {
 MAIN = [
     ("keyvet_full", "keyvet full"),
     ("keyvet_structural", "keyvet structural"),
+    ("keyvet_ec", "keyvet structural + EC points"),
     ("floor", "floor"),
     ("ssh-key", "ssh-key"),
     ("openssh-keys", "openssh-keys"),
@@ -119,6 +120,7 @@ def main():
     print("Median time a line, in µs (criterion's median of a pass over the corpus, divided by its lines).\n")
     head = ["corpus", "lines", "bytes/line"] + [t for _, t in MAIN] + [
         "structural / floor",
+        "EC points / floor",
         "ssh-key / structural",
         "openssh-keys / structural",
     ]
@@ -136,6 +138,7 @@ def main():
         s = us["keyvet_structural"]
         cells += [
             fmt_ratio(s, us["floor"]),
+            fmt_ratio(us["keyvet_ec"], us["floor"]),
             fmt_ratio(us["ssh-key"], s),
             fmt_ratio(us["openssh-keys"], s),
         ]
