@@ -143,6 +143,10 @@ pub enum ErrorKind {
     /// The line holds a NUL byte.
     #[error("the line holds a NUL byte; a public key line is plain text")]
     NulByte,
+    /// A line break before the end of the line: more than one line was
+    /// given where one was expected.
+    #[error("a line break inside the line: give one key line at a time")]
+    EmbeddedNewline,
     /// The line is not valid UTF-8 where text is required.
     #[error("{0} is not valid UTF-8")]
     Encoding(&'static str),
@@ -501,6 +505,7 @@ impl ErrorKind {
             E::NoKey => "line.no_key",
             E::EmptyInput => "input.no_key",
             E::NulByte => "line.nul",
+            E::EmbeddedNewline => "line.newline",
             E::Encoding(_) => "text.encoding",
             E::CommentControl(_) => "comment.control",
             E::PrivateKey(_) => "line.private_key",

@@ -69,6 +69,16 @@ fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// The error for a NUL or a line feed inside a line (the only line feed a
+/// line may hold is its last byte, stripped before parsing).
+fn nul_or_newline(b: u8) -> ErrorKind {
+    if b == 0 {
+        ErrorKind::NulByte
+    } else {
+        ErrorKind::EmbeddedNewline
+    }
+}
+
 fn token(i: &[u8]) -> IResult<&[u8], &[u8]> {
     // memchr2 scans a word at a time: the base64 field is most of a line.
     let end = memchr::memchr2(b' ', b'\t', i).unwrap_or(i.len());
@@ -138,8 +148,8 @@ impl<'a> Line<'a> {
     pub fn parse(input: &'a [u8]) -> Result<Line<'a>, Error> {
         let (s, cr) = trim_eol_cr(input);
         crate::meter::charge(s.len());
-        if let Some(at) = memchr::memchr(0, s) {
-            return Err(Error::at_byte(ErrorKind::NulByte, at));
+        if let Some(at) = memchr::memchr2(0, b'\n', s) {
+            return Err(Error::at_byte(nul_or_newline(s[at]), at));
         }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {
@@ -180,6 +190,10 @@ impl<'a> Line<'a> {
     /// As [`Line::parse`].
     pub fn parse_key(input: &'a [u8]) -> Result<Line<'a>, Error> {
         let (s, cr) = trim_eol_cr(input);
+        crate::meter::charge(s.len());
+        if let Some(at) = memchr::memchr(b'\n', s) {
+            return Err(Error::at_byte(ErrorKind::EmbeddedNewline, at));
+        }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {
             return Err(Error::at_byte(ErrorKind::NoKey, i));
@@ -201,8 +215,8 @@ impl<'a> Line<'a> {
     pub(crate) fn parse_keygen_candidates(input: &'a [u8]) -> KeygenCandidates<'a> {
         let (s, cr) = trim_eol_cr(input);
         crate::meter::charge(s.len());
-        if let Some(at) = s.iter().position(|&b| b == 0) {
-            return KeygenCandidates::only(Err(Error::at_byte(ErrorKind::NulByte, at)));
+        if let Some(at) = memchr::memchr2(0, b'\n', s) {
+            return KeygenCandidates::only(Err(Error::at_byte(nul_or_newline(s[at]), at)));
         }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {

@@ -46,3 +46,35 @@ fn expiry_time_ending_in_a_multibyte_character() {
         assert!(Options::parse(found, in_line).is_err());
     }
 }
+
+/// Target `roundtrip`: a line whose comment ended in a line feed (the input
+/// ended in two, and only one is the line's end) was accepted under the
+/// openssh policy with the line feed in its comment; written back and
+/// parsed again, the comment lost it. A line feed can only end a line:
+/// inside one it is refused, as a NUL is, under both policies and by every
+/// line reader.
+#[test]
+fn line_feed_inside_a_line() {
+    let mut found = KEY.to_vec();
+    found.extend_from_slice(b" grace@thinkpad1\n\n");
+    let at = found.len() - 2;
+    for p in [policy::OPENSSH, policy::STRICT] {
+        let mut v = Validator::new(p);
+        let e = v.check_line(&found).map(|_| ()).unwrap_err();
+        assert_eq!((e.code(), e.byte()), ("line.newline", Some(at)), "{}", p.name);
+        let e = v.check_keygen_line(&found).map(|_| ()).unwrap_err();
+        assert_eq!(e.code(), "line.newline", "{}", p.name);
+        let e = v.check_key_line(&found).map(|_| ()).unwrap_err();
+        assert_eq!(e.code(), "line.newline", "{}", p.name);
+        // One line feed at the end is the line's end, and a CR LF too.
+        assert!(v.check_line(&found[..found.len() - 1]).is_ok());
+        let mut crlf = found[..found.len() - 2].to_vec();
+        crlf.extend_from_slice(b"\r\n");
+        assert!(v.check_line(&crlf).is_ok());
+    }
+    // Two key lines given as one.
+    let mut two = KEY.to_vec();
+    two.push(b'\n');
+    two.extend_from_slice(KEY);
+    assert_eq!(keyvet::Line::parse(&two).unwrap_err().code(), "line.newline");
+}
