@@ -279,14 +279,13 @@ mod tests {
             }
             l
         };
-        // Refused at the 257th: the work stops growing with the list.
-        let w = linear(
+        // Refused at the 257th: beyond that, only reading the line grows.
+        linear(
             "principals",
             1_250,
             |n| cert(&list(n), b"", b""),
             (every_blob_entry, BLOB_ENTRIES),
         );
-        assert!(w > 0);
         let pairs = |n: usize, name: &str| {
             let mut out = Vec::new();
             // Descending names: unsorted for the strict policy, to the end.
@@ -324,9 +323,10 @@ mod tests {
         );
     }
 
-    /// An RSA key line of `bits` bits with a public exponent almost as large
-    /// (Wiener's check runs), from a fixed pseudo-random sequence.
-    fn big_rsa(bits: usize) -> Vec<u8> {
+    /// An RSA key line of `bits` bits, from a fixed pseudo-random sequence,
+    /// with a public exponent almost as large (Wiener's check runs) or
+    /// 65537 (it does not).
+    fn big_rsa(bits: usize, large_e: bool) -> Vec<u8> {
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
             x ^= x << 13;
@@ -337,9 +337,14 @@ mod tests {
         let mut n: Vec<u8> = (0..bits / 8).map(|_| next() as u8).collect();
         n[0] |= 0x80;
         *n.last_mut().unwrap() |= 1;
-        let mut e: Vec<u8> = (0..bits / 8).map(|_| next() as u8).collect();
-        e[0] = 0x7f;
-        *e.last_mut().unwrap() |= 1;
+        let e = if large_e {
+            let mut e: Vec<u8> = (0..bits / 8).map(|_| next() as u8).collect();
+            e[0] = 0x7f;
+            *e.last_mut().unwrap() |= 1;
+            e
+        } else {
+            vec![1, 0, 1]
+        };
         let mut blob = Vec::new();
         string(&mut blob, b"ssh-rsa");
         string(&mut blob, &e);
@@ -352,17 +357,34 @@ mod tests {
     #[test]
     fn maximal_rsa() {
         // Screening is bignum arithmetic on numbers of the key's size; what
-        // the input controls is the number of steps: Fermat's are fixed,
-        // Wiener's continued fraction stops at a quarter of the bits.
+        // the input controls is the number of steps. Fermat's are fixed;
+        // Wiener's continued fraction, which only a large e starts, stops
+        // once its denominators pass a quarter of the bits (about bits / 7
+        // terms; run to the end it would take about bits / 2).
+        let run = |p: Policy, line: &[u8]| {
+            measure(|| {
+                let _ = Validator::new(p).check_line(line);
+            })
+            .1
+        };
+        let mut no_wiener = policy::STRICT;
+        no_wiener.screening.checks = no_wiener.screening.checks.without(crate::weak::Check::RsaWiener);
         for bits in [2048, 16384] {
-            let line = big_rsa(bits);
-            let ((), w) = measure(|| {
-                let mut v = Validator::new(policy::STRICT);
-                let _ = v.check_line(&line);
-            });
-            eprintln!("RSA-{bits}, e of {} bits: {w} steps", bits - 1);
-            let budget = 4 * line.len() + bits / 2 + 100 + 1_000;
-            assert!(w as usize <= budget, "RSA-{bits}: {w} steps, budget {budget}");
+            let line = big_rsa(bits, true);
+            let (w, base) = (run(policy::STRICT, &line), run(no_wiener, &line));
+            let wiener = w - base;
+            eprintln!(
+                "RSA-{bits}, e of {} bits: {w} steps, {wiener} of them Wiener's",
+                bits - 1
+            );
+            assert!(wiener > 0, "RSA-{bits}: Wiener's check did not run");
+            assert!(
+                wiener <= bits as u64 / 4,
+                "RSA-{bits}: {wiener} steps for Wiener's check"
+            );
+            // With e = 65537 it does not run at all.
+            let small_e = big_rsa(bits, false);
+            assert_eq!(run(policy::STRICT, &small_e), run(no_wiener, &small_e));
         }
     }
 }

@@ -204,6 +204,22 @@ pub(crate) struct CheckState {
     skip_until: Option<&'static [u8]>,
 }
 
+/// A line over the cap, counted and reported (check and keygen alike).
+fn too_long(
+    number: u64,
+    len: usize,
+    max: usize,
+    s: &mut Summary,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> io::Result<()> {
+    s.invalid += 1;
+    f(Event::Invalid {
+        line: number,
+        error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
+        findings: Findings::default(),
+    })
+}
+
 /// One line of [`check`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn check_one(
@@ -217,14 +233,7 @@ pub(crate) fn check_one(
     f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let (number, bytes) = match raw {
-        RawLine::TooLong { number, len } => {
-            s.invalid += 1;
-            return f(Event::Invalid {
-                line: number,
-                error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
-                findings: Findings::default(),
-            });
-        }
+        RawLine::TooLong { number, len } => return too_long(number, len, max, s, f),
         RawLine::Line { number, bytes } => (number, bytes),
     };
     if let Some(end) = state.skip_until {
@@ -635,14 +644,7 @@ pub(crate) fn keygen_one(
     f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let (number, bytes) = match raw {
-        RawLine::TooLong { number, len } => {
-            s.invalid += 1;
-            return f(Event::Invalid {
-                line: number,
-                error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
-                findings: Findings::default(),
-            });
-        }
+        RawLine::TooLong { number, len } => return too_long(number, len, max, s, f),
         RawLine::Line { number, bytes } => (number, bytes),
     };
     let visible = v.policy().visible(bytes);

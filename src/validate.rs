@@ -65,8 +65,7 @@ pub fn decode_base64(b64: &str, out: &mut Vec<u8>, max: usize) -> Result<(), Err
         }
         return Ok(());
     }
-    out.clear();
-    out.resize(estimate, 0);
+    // `out` still holds `estimate` bytes for the slow decoder.
     match OPENSSH_B64.decode_slice(bytes, out) {
         Ok(n) => {
             out.truncate(n);
@@ -561,6 +560,9 @@ fn check_sk_app(app: &[u8], p: &Policy, at: usize) -> Result<(), Error> {
 
 fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
     let o = c.offsets();
+    // Kept as bytes in the certificate: parsed once here for every check.
+    let ca_key = c.signature_key();
+    let sig = c.signature();
     if p.canonical_encoding {
         if !c.type_name_is_canonical() {
             return Err(Error::in_blob(
@@ -572,16 +574,16 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
         if c.key_id().ends_with(&[0]) || c.principals().iter().any(|s| s.ends_with(&[0])) {
             return Err(Error::in_blob(ErrorKind::StringTrailingNul, o.key_id, "cert.key_id"));
         }
-        if c.signature().algorithm_raw().ends_with(&[0]) {
+        if sig.algorithm_raw().ends_with(&[0]) {
             return Err(Error::in_blob(
                 ErrorKind::StringTrailingNul,
                 o.signature,
                 "cert.signature",
             ));
         }
-        if !c.signature_key().type_name_is_canonical() {
+        if !ca_key.type_name_is_canonical() {
             return Err(Error::in_blob(
-                ErrorKind::BlobTypeNonCanonical(Snippet::new(c.signature_key().type_name())),
+                ErrorKind::BlobTypeNonCanonical(Snippet::new(ca_key.type_name())),
                 0,
                 "type",
             )
@@ -589,7 +591,6 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
         }
     }
     check_public(c.key(), p)?;
-    let ca_key = c.signature_key();
     let ca = ca_key.key();
     let ca_alg = Algorithm::plain(ca.key_type());
     if !p.ca_algorithms.contains(ca_alg) {
@@ -617,7 +618,7 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
             return Err(Error::in_blob(ErrorKind::CertReserved, o.reserved, "cert.reserved"));
         }
     }
-    if p.refuse_sha1_cert_signatures && c.signature().algorithm() == b"ssh-rsa" {
+    if p.refuse_sha1_cert_signatures && sig.algorithm() == b"ssh-rsa" {
         return Err(Error::in_blob(
             ErrorKind::CertSignatureSha1,
             o.signature,
@@ -625,7 +626,7 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
         ));
     }
     if p.canonical_encoding {
-        let canonical_sig = match c.signature().data() {
+        let canonical_sig = match sig.data() {
             crate::cert::SignatureData::Ecdsa { r, s, .. } | crate::cert::SignatureData::SkEcdsa { r, s, .. } => {
                 r.is_canonical() && s.is_canonical()
             }
@@ -640,7 +641,7 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
         }
     }
     if p.verify_signatures {
-        verify::certificate(c).map_err(|k| Error::in_blob(k, o.signature, "cert.signature"))?;
+        verify::certificate_with(c, &ca_key, &sig).map_err(|k| Error::in_blob(k, o.signature, "cert.signature"))?;
     }
     // v00 certificates only carry RSA and DSA keys.
     debug_assert!(c.version() == CertVersion::V01 || matches!(c.key().key_type(), KeyType::Rsa | KeyType::Dsa));

@@ -14,9 +14,9 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::algorithm::{Curve, KeyType};
-use crate::cert::{Certificate, RsaHash, SignatureData, Webauthn};
+use crate::cert::{Certificate, RsaHash, Signature, SignatureData, Webauthn};
 use crate::error::{ErrorKind, Snippet};
-use crate::key::{DsaKey, EcdsaKey, KeyData, RsaKey};
+use crate::key::{DsaKey, EcdsaKey, KeyData, PlainKey, RsaKey};
 use crate::wire::Mpint;
 
 /// Verifies a certificate's CA signature over its signed part.
@@ -32,9 +32,17 @@ use crate::wire::Mpint;
 /// value, [`ErrorKind::CertSignatureInvalid`] when it does not verify, and
 /// [`ErrorKind::CertCaUnsupported`] for CA key types keyvet cannot verify.
 pub fn certificate(cert: &Certificate<'_>) -> Result<(), ErrorKind> {
-    let ca_key = cert.signature_key();
+    certificate_with(cert, &cert.signature_key(), &cert.signature())
+}
+
+/// [`certificate`] with the CA key and the signature already parsed (the
+/// certificate keeps them as bytes).
+pub(crate) fn certificate_with(
+    cert: &Certificate<'_>,
+    ca_key: &PlainKey<'_>,
+    sig: &Signature<'_>,
+) -> Result<(), ErrorKind> {
     let ca = ca_key.key();
-    let sig = cert.signature();
     let data = cert.signed_data();
     let mismatch = || ErrorKind::CertSignatureAlgorithm {
         sig: Snippet::new(sig.algorithm()),
