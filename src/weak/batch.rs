@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use malachite_base::num::arithmetic::traits::{DivExact, Gcd, Square};
 use malachite_nz::natural::Natural;
 
+use super::rsa::{natural, small_primorial};
+
 /// Two inputs whose moduli share a prime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SharedPrime {
@@ -21,16 +23,6 @@ pub struct SharedPrime {
     pub first: usize,
     /// Index of the second (greater than `first`).
     pub second: usize,
-}
-
-fn natural(be: &[u8]) -> Natural {
-    let mut limbs: Vec<u64> = Vec::with_capacity(be.len() / 8 + 1);
-    for chunk in be.rchunks(8) {
-        let mut b = [0u8; 8];
-        b[8 - chunk.len()..].copy_from_slice(chunk);
-        limbs.push(u64::from_be_bytes(b));
-    }
-    Natural::from_owned_limbs_asc(limbs)
 }
 
 /// The moduli (big-endian magnitudes) that share a prime of at least 17
@@ -123,15 +115,6 @@ pub fn shared_primes(moduli: &[&[u8]]) -> Vec<SharedPrime> {
     out.sort();
     out.dedup();
     out
-}
-
-fn small_primorial() -> &'static Natural {
-    static P: std::sync::OnceLock<Natural> = std::sync::OnceLock::new();
-    P.get_or_init(|| {
-        super::rsa::primes_below(1 << 16)
-            .into_iter()
-            .fold(Natural::from(1u32), |acc, p| acc * Natural::from(p))
-    })
 }
 
 /// For every leaf, the product of the primes it shares with the others.

@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+use malachite_base::num::arithmetic::traits::{DivisibleBy, Gcd};
+use malachite_nz::natural::Natural;
 use num_bigint::BigUint;
 use num_integer::Integer;
 use num_traits::{One, ToPrimitive, Zero};
@@ -26,20 +28,37 @@ pub(crate) fn primes_below(limit: usize) -> Vec<u32> {
     out
 }
 
-/// The product of every prime below 2^16.
-fn primorial() -> &'static BigUint {
-    static P: OnceLock<BigUint> = OnceLock::new();
+/// The product of every prime below 2^16 (88,000 bits), in malachite's
+/// representation: its division and gcd are subquadratic, num-bigint's are
+/// schoolbook and binary (2.5x slower on a 4096-bit modulus).
+pub(crate) fn small_primorial() -> &'static Natural {
+    static P: OnceLock<Natural> = OnceLock::new();
     P.get_or_init(|| {
         // A balanced product tree keeps the multiplications even-sized.
-        let mut level: Vec<BigUint> = primes_below(1 << 16).into_iter().map(BigUint::from).collect();
+        let mut level: Vec<Natural> = primes_below(1 << 16).into_iter().map(Natural::from).collect();
         while level.len() > 1 {
             level = level
                 .chunks(2)
-                .map(|c| if c.len() == 2 { &c[0] * &c[1] } else { c[0].clone() })
+                .map(|c| match c {
+                    [a, b] => a * b,
+                    [a] => a.clone(),
+                    _ => Natural::from(1u32),
+                })
                 .collect();
         }
-        level.pop().unwrap_or_else(BigUint::one)
+        level.pop().unwrap_or_else(|| Natural::from(1u32))
     })
+}
+
+/// A big-endian magnitude as a malachite natural.
+pub(crate) fn natural(be: &[u8]) -> Natural {
+    let mut limbs: Vec<u64> = Vec::with_capacity(be.len() / 8 + 1);
+    for chunk in be.rchunks(8) {
+        let mut b = [0u8; 8];
+        b[8 - chunk.len()..].copy_from_slice(chunk);
+        limbs.push(u64::from_be_bytes(b));
+    }
+    Natural::from_owned_limbs_asc(limbs)
 }
 
 /// For each of the four sizes of M the vulnerable Infineon library used
@@ -94,15 +113,17 @@ pub(crate) fn is_roca(n: &BigUint) -> bool {
     })
 }
 
-/// The smallest prime factor below 2^16, if any.
-pub(crate) fn small_factor(n: &BigUint) -> Option<u64> {
-    let g = (primorial() % n).gcd(n);
-    if g.is_one() {
+/// The smallest prime factor below 2^16 of the non-zero modulus `n`
+/// (big-endian magnitude), if any: `gcd(P mod n, n)` with P the primorial.
+pub(crate) fn small_factor(n: &[u8]) -> Option<u64> {
+    let n = natural(n);
+    let g = (small_primorial() % &n).gcd(&n);
+    if g == 1u32 {
         return None;
     }
     primes_below(1 << 16)
         .into_iter()
-        .find(|&p| (&g % p).is_zero())
+        .find(|&p| (&g).divisible_by(Natural::from(p)))
         .map(u64::from)
 }
 
@@ -133,10 +154,10 @@ fn is_square(x: &BigUint) -> bool {
     }
 }
 
-/// Fermat's method for `steps` steps past the square root: the step at
-/// which n = a^2 - b^2 was found.
-pub(crate) fn fermat(n: &BigUint, steps: u32) -> Option<u64> {
-    let mut a = n.sqrt();
+/// Fermat's method for `steps` steps past the square root (`root`, the
+/// floor of n's): the step at which n = a^2 - b^2 was found.
+pub(crate) fn fermat(n: &BigUint, root: &BigUint, steps: u32) -> Option<u64> {
+    let mut a = root.clone();
     if &a * &a < *n {
         a += 1u32;
     }
@@ -222,20 +243,22 @@ pub(crate) fn screen(k: &RsaKey<'_>, s: &Screening, add: &mut impl FnMut(Check, 
         return;
     }
     if on(Check::RsaSmallFactor)
-        && let Some(p) = small_factor(&n)
+        && let Some(p) = small_factor(k.n.magnitude())
     {
         add(Check::RsaSmallFactor, Some(p));
     }
-    let root = n.sqrt();
-    let square = &root * &root == n;
-    if on(Check::RsaSquare) && square {
-        add(Check::RsaSquare, None);
-    }
-    if on(Check::RsaFermat)
-        && !square
-        && let Some(step) = fermat(&n, s.fermat_steps)
-    {
-        add(Check::RsaFermat, Some(step));
+    if on(Check::RsaSquare) || on(Check::RsaFermat) {
+        let root = n.sqrt();
+        let square = &root * &root == n;
+        if on(Check::RsaSquare) && square {
+            add(Check::RsaSquare, None);
+        }
+        if on(Check::RsaFermat)
+            && !square
+            && let Some(step) = fermat(&n, &root, s.fermat_steps)
+        {
+            add(Check::RsaFermat, Some(step));
+        }
     }
     if on(Check::RsaRoca) && is_roca(&n) {
         add(Check::RsaRoca, None);
@@ -258,17 +281,20 @@ mod tests {
         let p = primes_below(1 << 16);
         assert_eq!(p.len(), 6542);
         assert_eq!(p[..5], [2, 3, 5, 7, 11]);
-        assert!(primorial().bits() > 88_000);
+        use malachite_base::num::logic::traits::SignificantBits;
+        assert!(small_primorial().significant_bits() > 88_000);
     }
 
     #[test]
     fn small_factor_found() {
-        let n = BigUint::from(65521u32) * BigUint::parse_bytes(b"340282366920938463463374607431768211507", 10).unwrap();
-        assert_eq!(small_factor(&n), Some(65521));
-        assert_eq!(
-            small_factor(&BigUint::parse_bytes(b"340282366920938463463374607431768211507", 10).unwrap()),
-            None
-        );
+        let big = BigUint::parse_bytes(b"340282366920938463463374607431768211507", 10).unwrap();
+        let n = BigUint::from(65521u32) * &big;
+        assert_eq!(small_factor(&n.to_bytes_be()), Some(65521));
+        assert_eq!(small_factor(&(&n * 65519u32).to_bytes_be()), Some(65519));
+        assert_eq!(small_factor(&(&big * 2u32).to_bytes_be()), Some(2));
+        assert_eq!(small_factor(&big.to_bytes_be()), None);
+        // Leading zero bytes of an mpint magnitude change nothing.
+        assert_eq!(small_factor(&[&[0u8, 0][..], &n.to_bytes_be()].concat()), Some(65521));
     }
 
     #[test]
@@ -277,10 +303,10 @@ mod tests {
         let p = (BigUint::one() << 127) - 1u32;
         let q = BigUint::parse_bytes(b"170141183460469231731687303715885907969", 10).unwrap();
         let n = &p * &q;
-        assert!(fermat(&n, 100).is_some());
+        assert!(fermat(&n, &n.sqrt(), 100).is_some());
         // Far apart primes are not found in 100 steps.
         let far = BigUint::parse_bytes(b"340282366920938463463374607431768211507", 10).unwrap() * 1_000_003u32;
-        assert_eq!(fermat(&far, 100), None);
+        assert_eq!(fermat(&far, &far.sqrt(), 100), None);
     }
 
     #[test]
