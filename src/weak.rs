@@ -21,7 +21,7 @@
 //! | `weak.blocklist` | the key is on a user-supplied list of compromised keys | badkeys.info |
 //!
 //! The checks work on the borrowed key views; the arithmetic is num-bigint's,
-//! except where the numbers are large: the small-factor check (88,000-bit
+//! except where the numbers are large: the small-factor check (a 94,027-bit
 //! primorial), Wiener's continued fraction and batch GCD use malachite, whose
 //! subquadratic division and gcd halve the first and keep the remainder tree
 //! near-linear. Curve checks use RustCrypto's crates.

@@ -30,7 +30,7 @@ pub(crate) fn primes_below(limit: usize) -> Vec<u32> {
     out
 }
 
-/// The product of every prime below 2^16 (88,000 bits), in malachite's
+/// The product of every prime below 2^16 (94,027 bits), in malachite's
 /// representation: its division and gcd are subquadratic, num-bigint's are
 /// schoolbook and binary (2.5x slower on a 4096-bit modulus).
 pub(crate) fn small_primorial() -> &'static Natural {
@@ -184,10 +184,12 @@ pub(crate) fn fermat(n: &BigUint, root: &BigUint, steps: u32) -> Option<u64> {
 /// The convergents h_i / k_i and the remainders r_i of Euclid's algorithm on
 /// (e, n) satisfy e k_i - n h_i = (-1)^i r_i. A candidate d = k_i with
 /// k_rsa = h_i needs e d - 1 = h_i phi, so h_i divides (-1)^i r_i - 1 and
-/// phi = n + ((-1)^i r_i - 1) / h_i. As phi < n, only odd i can give it:
-/// phi = n - (r_i + 1) / h_i, and p + q = n - phi + 1 = (r_i + 1) / h_i + 1.
-/// Each step is thus one division of the running remainder, never the
-/// product e d, which kept a maximal key (16384-bit n and e) at 70 ms.
+/// phi = n + ((-1)^i r_i - 1) / h_i. Even i cannot give a factorisation
+/// (phi < n + 1 forces r_i <= 1, and then (p + q)^2 <= 4n); at odd i,
+/// phi = n - (r_i + 1) / h_i and p + q = n - phi + 1 = (r_i + 1) / h_i + 1.
+/// Each step is thus one division of the running remainder by h_i, without
+/// the product e d and its division by h_i, which made a maximal key
+/// (16384-bit n and e) cost 70 ms.
 pub(crate) fn wiener(e: &Natural, n: &Natural) -> Option<u64> {
     let (mut num, mut den) = (e.clone(), n.clone());
     let (mut h_prev, mut h) = (Natural::ZERO, Natural::ONE);
@@ -282,7 +284,7 @@ mod tests {
         let p = primes_below(1 << 16);
         assert_eq!(p.len(), 6542);
         assert_eq!(p[..5], [2, 3, 5, 7, 11]);
-        assert!(small_primorial().significant_bits() > 88_000);
+        assert_eq!(small_primorial().significant_bits(), 94_027);
     }
 
     #[test]
@@ -334,26 +336,23 @@ mod tests {
     #[test]
     fn wiener_recovers_a_small_d() {
         let nat = |x: &BigUint| natural(&x.to_bytes_be());
-        // p, q of 128 bits, d small, e = d^-1 mod phi.
+        // p, q of 128 bits (n of 257 bits, n^(1/4) about 2^64), e = d^-1 mod
+        // phi. Every d here is prime to phi.
         let p = BigUint::parse_bytes(b"340282366920938463463374607431768211507", 10).unwrap();
         let q = BigUint::parse_bytes(b"340282366920938463463374607431768211537", 10).unwrap();
         let n = &p * &q;
         let phi = (&p - 1u32) * (&q - 1u32);
-        // Small d of either parity of convergent index are found; d near
-        // n^(1/4) = 2^64 is beyond Wiener's bound and is not.
-        let mut found = 0;
-        for d in [3u64, 7, 101, 65_537, 1_000_003, 4_294_967_311, 1 << 58 | 1] {
-            let d = BigUint::from(d);
-            let Some(e) = d.modinv(&phi) else { continue };
-            assert!(wiener(&nat(&e), &nat(&n)).is_some(), "d = {d}");
-            found += 1;
+        let e_of = |d: BigUint| d.modinv(&phi).expect("d is prime to phi");
+        // Below Wiener's bound (n^(1/4) / 3, about 2^62): found.
+        for d in [5u64, 11, 13, 101, 65_537, 1_000_003, 4_294_967_311, 1 << 58 | 1] {
+            assert!(wiener(&nat(&e_of(BigUint::from(d))), &nat(&n)).is_some(), "d = {d}");
         }
-        assert!(found >= 5);
-        let big_d = (BigUint::one() << 100u32) + 1u32;
-        if let Some(e) = big_d.modinv(&phi) {
-            assert_eq!(wiener(&nat(&e), &nat(&n)), None);
+        // Beyond it: not found.
+        for d in [(BigUint::one() << 66u32) + 1u32, (BigUint::one() << 100u32) + 3u32] {
+            assert_eq!(wiener(&nat(&e_of(d.clone())), &nat(&n)), None, "d = {d}");
         }
         assert_eq!(wiener(&Natural::from(65537u32), &nat(&n)), None);
         assert_eq!(wiener(&(nat(&n) - Natural::ONE), &nat(&n)), None);
+        assert_eq!(wiener(&nat(&n), &nat(&n)), None);
     }
 }
