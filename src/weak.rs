@@ -289,10 +289,29 @@ impl fmt::Display for Finding {
 }
 
 /// Up to 8 findings, kept inline.
-#[derive(Debug, Clone, Copy, Default)]
+///
+/// Compared and printed by the findings it holds, never by its storage
+/// (slots past the end keep whatever an earlier check left there):
+///
+/// ```
+/// use keyvet::{Validator, policy};
+/// let mut v = Validator::new(policy::STRICT);
+/// let weak = std::fs::read("corpus/weak/rsa/small-factor-3.pub").unwrap();
+/// assert!(v.check_line(&weak).is_err());
+/// assert!(!v.last_findings().is_empty());
+/// assert!(v.check_line(b"not a key").is_err());
+/// assert_eq!(format!("{:?}", v.last_findings()), "[]");
+/// ```
+#[derive(Clone, Copy, Default)]
 pub struct Findings {
     items: [Option<Finding>; 8],
     len: usize,
+}
+
+impl std::fmt::Debug for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl PartialEq for Findings {
