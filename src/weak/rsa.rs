@@ -32,21 +32,15 @@ pub(crate) fn primes_below(limit: usize) -> Vec<u32> {
 
 /// The product of every prime below 2^16 (94,027 bits), in malachite's
 /// representation: its division and gcd are subquadratic, num-bigint's are
-/// schoolbook and binary (2.5x slower on a 4096-bit modulus).
+/// schoolbook and binary (screening 300 RSA-4096 keys took 1,007 M
+/// instructions with num-bigint, 496 M with malachite).
 pub(crate) fn small_primorial() -> &'static Natural {
     static P: OnceLock<Natural> = OnceLock::new();
     P.get_or_init(|| {
         // A balanced product tree keeps the multiplications even-sized.
         let mut level: Vec<Natural> = primes_below(1 << 16).into_iter().map(Natural::from).collect();
         while level.len() > 1 {
-            level = level
-                .chunks(2)
-                .map(|c| match c {
-                    [a, b] => a * b,
-                    [a] => a.clone(),
-                    _ => Natural::from(1u32),
-                })
-                .collect();
+            level = level.chunks(2).map(|pair| pair.iter().product()).collect();
         }
         level.pop().unwrap_or_else(|| Natural::from(1u32))
     })
