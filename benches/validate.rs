@@ -11,7 +11,7 @@ use keyvet::{Curve, HashAlg, Key, Line, Policy, Validator, policy};
 use num_bigint::BigUint;
 
 fn lines() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/external");
     let mut out = Vec::new();
     for dir in [
         "openssh-portable/sshkey",

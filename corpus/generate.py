@@ -1188,7 +1188,7 @@ def generate_v00(c, tmp, cas):
 
 
 # ---------------------------------------------------------------------------
-# conformance-keygen.tsv: the oracle re-run on ../shared/conformance
+# conformance-keygen.tsv: the oracle re-run on corpus/external
 # ---------------------------------------------------------------------------
 
 CONFORMANCE_KINDS = {
@@ -1226,8 +1226,8 @@ def generate_conformance(root, conformance, tmp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--conformance", type=Path, default=ROOT.parent.parent / "shared" / "conformance",
-                    help="the public conformance corpus (default: ../shared/conformance from the project root)")
+    ap.add_argument("--conformance", type=Path, default=ROOT / "external",
+                    help="the public conformance corpus (default: corpus/external)")
     ap.add_argument("--skip-conformance", action="store_true")
     args = ap.parse_args()
 

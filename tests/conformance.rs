@@ -1,4 +1,4 @@
-//! keyvet against the public conformance corpus (`../shared/conformance`),
+//! keyvet against the public conformance corpus (`corpus/external`),
 //! driven by its MANIFEST.tsv, with OpenSSH 9.2's `ssh-keygen -l` as the
 //! oracle.
 //!

@@ -19,8 +19,7 @@ encrypted variants, PuTTY .ppk files) and records, for every file:
   in a directory (no FILE.pub beside it), which keyvet's `stream::keygen`
   must reproduce byte for byte.
 
-With the public conformance corpus at hand (default ../shared/conformance
-next to the checkout) it also writes ../conformance-private.tsv: ssh-keygen
+With the public conformance corpus at hand (default corpus/external) it also writes ../conformance-private.tsv: ssh-keygen
 9.2 re-run on the corpus's `private` and `pubkey_rfc4716` rows.
 
 Every private key written here is a throw-away TEST KEY made by this script
@@ -398,7 +397,7 @@ def generate(c):
 
 
 # ---------------------------------------------------------------------------
-# conformance-private.tsv: the oracle re-run on ../shared/conformance
+# conformance-private.tsv: the oracle re-run on corpus/external
 # ---------------------------------------------------------------------------
 
 
@@ -454,8 +453,8 @@ def generate_conformance(conformance, tmp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--conformance", type=Path, default=CORPUS.parent.parent / "shared" / "conformance",
-                    help="the public conformance corpus (default: ../shared/conformance from the project root)")
+    ap.add_argument("--conformance", type=Path, default=CORPUS / "external",
+                    help="the public conformance corpus (default: corpus/external)")
     ap.add_argument("--skip-conformance", action="store_true")
     args = ap.parse_args()
 

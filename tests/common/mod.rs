@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use keyvet::stream::{self, Event, Source};
 use keyvet::{HashAlg, Policy, Validator};
 
-/// The public conformance corpus, read in place. Tests fail loudly if it is
-/// missing: it is part of the test environment.
+/// The public conformance corpus (`corpus/external`). Tests fail loudly if
+/// it is missing.
 pub fn conformance_root() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/external");
     assert!(
         p.join("MANIFEST.tsv").is_file(),
         "the conformance corpus is missing at {}",
