@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::algorithm::{Algorithm, BlobName, CertVersion, Curve};
-use crate::error::{CertList, Error, ErrorKind};
+use crate::error::{CertError, CertList, Error};
 use crate::key::{self, Key, PlainKey, PublicKey};
 use crate::wire::{self, Cursor, Mpint};
 
@@ -248,10 +248,10 @@ impl<'b> Signature<'b> {
     /// Parses a signature blob.
     ///
     /// # Errors
-    /// [`ErrorKind::CertSignatureMalformed`] when the structure does not
+    /// [`CertError::SignatureMalformed`] when the structure does not
     /// match the algorithm it names.
-    pub fn parse(raw: &'b [u8]) -> Result<Signature<'b>, ErrorKind> {
-        parse_signature(raw).ok_or(ErrorKind::CertSignatureMalformed)
+    pub fn parse(raw: &'b [u8]) -> Result<Signature<'b>, CertError> {
+        parse_signature(raw).ok_or(CertError::SignatureMalformed)
     }
 }
 
@@ -536,7 +536,7 @@ pub(crate) fn parse_cert<'b>(
     let cert_type = match type_value {
         1 => CertType::User,
         2 => CertType::Host,
-        t => return Err(Error::in_blob(ErrorKind::CertType(t), type_at, "cert.type")),
+        t => return Err(Error::in_blob(CertError::Type(t), type_at, "cert.type")),
     };
 
     // Principals: text strings, at most 256.
@@ -546,7 +546,7 @@ pub(crate) fn parse_cert<'b>(
         crate::meter::charge(1);
         if count >= MAX_PRINCIPALS {
             return Err(Error::in_blob(
-                ErrorKind::CertTooManyPrincipals(MAX_PRINCIPALS),
+                CertError::TooManyPrincipals(MAX_PRINCIPALS),
                 pc.offset(),
                 "cert.principals",
             ));
@@ -562,7 +562,7 @@ pub(crate) fn parse_cert<'b>(
         Ok(Key::Plain(_)) => {}
         Ok(Key::Cert(_)) => {
             return Err(Error::in_blob(
-                ErrorKind::CertCaIsCertificate,
+                CertError::CaIsCertificate,
                 o.signature_key,
                 "cert.signature_key",
             ));
@@ -609,7 +609,7 @@ fn check_pairs(raw: &[u8], at: usize, which: CertList) -> Result<(), Error> {
         let pos = c.offset();
         let ok = c.read(field, wire::string).and_then(|_| c.read(field, wire::string));
         if ok.is_err() {
-            return Err(Error::in_blob(ErrorKind::CertListMalformed(which), pos, field));
+            return Err(Error::in_blob(CertError::ListMalformed(which), pos, field));
         }
     }
     Ok(())
@@ -628,10 +628,10 @@ pub(crate) fn check_sorted(opts: &CertOptions<'_>, at: usize, which: CertList) -
             match p.cmp(o.name) {
                 std::cmp::Ordering::Less => {}
                 std::cmp::Ordering::Equal => {
-                    return Err(Error::in_blob(ErrorKind::CertListDuplicate(which), at, field));
+                    return Err(Error::in_blob(CertError::ListDuplicate(which), at, field));
                 }
                 std::cmp::Ordering::Greater => {
-                    return Err(Error::in_blob(ErrorKind::CertListUnsorted(which), at, field));
+                    return Err(Error::in_blob(CertError::ListUnsorted(which), at, field));
                 }
             }
         }

@@ -70,7 +70,8 @@ use std::fmt;
 use base64::Engine;
 
 use crate::algorithm::Algorithm;
-use crate::error::{Error, ErrorKind, PrivateKeyKind};
+use crate::error::{ConvertError, Error, KeyError, LineError};
+pub use crate::format::Format;
 use crate::key::Key;
 use crate::line::Line;
 
@@ -83,91 +84,6 @@ pub const MAX_LINE: usize = 64 * 1024;
 
 /// Largest decoded key data (DER, openssh-key-v1 or SSH blob), in bytes.
 pub const MAX_DECODED: usize = 64 * 1024;
-
-/// The form a converted key came in.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// An OpenSSH public key line (`ssh-ed25519 AAAA... comment`).
-    OpenSsh,
-    /// An RFC 4716 block (`---- BEGIN SSH2 PUBLIC KEY ----`).
-    Rfc4716,
-    /// A PEM SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`).
-    PemPublicKey,
-    /// A PEM PKCS#1 RSA public key (`-----BEGIN RSA PUBLIC KEY-----`).
-    PemRsaPublicKey,
-    /// An OpenSSH private key (`-----BEGIN OPENSSH PRIVATE KEY-----`).
-    OpenSshPrivateKey,
-    /// A PEM PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`).
-    PemRsaPrivateKey,
-    /// An OpenSSL DSA private key (`-----BEGIN DSA PRIVATE KEY-----`).
-    PemDsaPrivateKey,
-    /// A PEM SEC1 EC private key (`-----BEGIN EC PRIVATE KEY-----`).
-    PemEcPrivateKey,
-    /// A PEM PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`).
-    Pkcs8PrivateKey,
-    /// A PuTTY private key file (`PuTTY-User-Key-File-2:` or `-3:`).
-    PuttyPrivateKey,
-}
-
-impl Format {
-    /// Whether the input held a private key (whose public half was derived).
-    pub const fn is_private(self) -> bool {
-        !matches!(
-            self,
-            Format::OpenSsh | Format::Rfc4716 | Format::PemPublicKey | Format::PemRsaPublicKey
-        )
-    }
-
-    /// A stable short name: `openssh`, `rfc4716`, `pem-spki`, `pem-pkcs1`,
-    /// `openssh-private`, `pem-rsa-private`, `pem-dsa-private`,
-    /// `pem-ec-private`, `pkcs8-private`, `putty-private`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Format::OpenSsh => "openssh",
-            Format::Rfc4716 => "rfc4716",
-            Format::PemPublicKey => "pem-spki",
-            Format::PemRsaPublicKey => "pem-pkcs1",
-            Format::OpenSshPrivateKey => "openssh-private",
-            Format::PemRsaPrivateKey => "pem-rsa-private",
-            Format::PemDsaPrivateKey => "pem-dsa-private",
-            Format::PemEcPrivateKey => "pem-ec-private",
-            Format::Pkcs8PrivateKey => "pkcs8-private",
-            Format::PuttyPrivateKey => "putty-private",
-        }
-    }
-
-    /// The kind of private key, for [`ErrorKind::ConvertEncrypted`].
-    pub(crate) const fn private_kind(self) -> PrivateKeyKind {
-        match self {
-            Format::OpenSshPrivateKey => PrivateKeyKind::OpenSsh,
-            Format::PemRsaPrivateKey => PrivateKeyKind::Rsa,
-            Format::PemDsaPrivateKey => PrivateKeyKind::Dsa,
-            Format::PemEcPrivateKey => PrivateKeyKind::Ec,
-            Format::Pkcs8PrivateKey => PrivateKeyKind::Pkcs8,
-            Format::PuttyPrivateKey => PrivateKeyKind::Putty,
-            _ => PrivateKeyKind::Other,
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    /// Human words: "RFC 4716 public key block", "PKCS#8 private key", ...
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::OpenSsh => "OpenSSH public key line",
-            Format::Rfc4716 => "RFC 4716 public key block",
-            Format::PemPublicKey => "PEM public key (SubjectPublicKeyInfo)",
-            Format::PemRsaPublicKey => "PEM RSA public key (PKCS#1)",
-            Format::OpenSshPrivateKey => "OpenSSH private key",
-            Format::PemRsaPrivateKey => "PEM RSA private key (PKCS#1)",
-            Format::PemDsaPrivateKey => "PEM DSA private key",
-            Format::PemEcPrivateKey => "PEM EC private key (SEC1)",
-            Format::Pkcs8PrivateKey => "PKCS#8 private key",
-            Format::PuttyPrivateKey => "PuTTY private key file",
-        })
-    }
-}
 
 /// A public key converted from another form: the SSH key blob, the comment
 /// and where it came from.
@@ -274,16 +190,16 @@ impl Converted {
 ///
 /// # Errors
 /// A typed [`Error`] with the line where the problem is:
-/// [`ErrorKind::ConvertEncrypted`] for a private key that needs its
-/// passphrase, [`ErrorKind::ConvertMalformed`] for a block that breaks its
-/// format, [`ErrorKind::ConvertUnsupported`] and
-/// [`ErrorKind::ConvertPemLabel`] for forms that hold no usable SSH key,
-/// [`ErrorKind::ConvertTooLarge`], [`ErrorKind::EmptyInput`], base64 errors
+/// [`ConvertError::Encrypted`] for a private key that needs its
+/// passphrase, [`ConvertError::Malformed`] for a block that breaks its
+/// format, [`ConvertError::Unsupported`] and
+/// [`ConvertError::PemLabel`] for forms that hold no usable SSH key,
+/// [`ConvertError::TooLarge`], [`LineError::EmptyInput`], base64 errors
 /// with line and byte, and the errors of [`Line::parse`] and [`Key::parse`]
 /// for the key itself.
 pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
     if input.len() > MAX_INPUT {
-        return Err(Error::new(ErrorKind::ConvertTooLarge {
+        return Err(Error::new(ConvertError::TooLarge {
             len: input.len(),
             max: MAX_INPUT,
         }));
@@ -294,7 +210,7 @@ pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
         .iter()
         .position(|l| !text::is_blank(l.text) && !is_comment(l.text))
     else {
-        return Err(Error::new(ErrorKind::EmptyInput));
+        return Err(Error::new(LineError::EmptyInput));
     };
     let rest = &lines[first..];
     let head = text::trim(rest[0].text);
@@ -304,14 +220,14 @@ pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
         rfc4716::convert(rest)
     } else if head.starts_with(b"---- BEGIN SSH2 ") {
         // `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----` and the like.
-        Err(Error::new(ErrorKind::ConvertUnsupported(
+        Err(Error::new(ConvertError::Unsupported(
             "this is an ssh.com (SSH2) private key: open it in PuTTYgen or the ssh.com tools and export its public key",
         ))
         .with_line(rest[0].number))
     } else if head.starts_with(b"PuTTY-User-Key-File-") {
         putty::convert(rest)
     } else if head.starts_with(b"SSH PRIVATE KEY FILE FORMAT 1.1") {
-        Err(Error::new(ErrorKind::ConvertUnsupported(
+        Err(Error::new(ConvertError::Unsupported(
             "this is an SSH-1 private key file, which OpenSSH no longer supports: generate a new key with `ssh-keygen -t ed25519`",
         ))
         .with_line(rest[0].number))
@@ -327,7 +243,7 @@ fn openssh_line(lines: &[text::TextLine<'_>]) -> Result<Converted, Error> {
         .iter()
         .find(|x| !text::is_blank(x.text) && !is_comment(x.text))
     {
-        return Err(Error::new(ErrorKind::ConvertMalformed {
+        return Err(Error::new(ConvertError::Malformed {
             format: Format::OpenSsh,
             reason: "the input holds more than one line of text; paste one public key, on one line",
         })
@@ -335,7 +251,7 @@ fn openssh_line(lines: &[text::TextLine<'_>]) -> Result<Converted, Error> {
     }
     let parsed = Line::parse(l.text).map_err(|e| e.with_line(l.number))?;
     if parsed.options().is_some() {
-        return Err(Error::new(ErrorKind::ConvertUnsupported(
+        return Err(Error::new(ConvertError::Unsupported(
             "this authorized_keys line starts with options, which an OpenSSH public key does not have: remove them",
         ))
         .with_line(l.number));
@@ -346,7 +262,7 @@ fn openssh_line(lines: &[text::TextLine<'_>]) -> Result<Converted, Error> {
     let key = Key::parse(&blob).map_err(|e| e.or_byte(parsed.base64_offset()).with_line(l.number))?;
     if key.algorithm() != parsed.algorithm() {
         return Err(Error::in_blob(
-            ErrorKind::TypeMismatch {
+            KeyError::TypeMismatch {
                 line: parsed.algorithm(),
                 blob: key.algorithm(),
             },
@@ -407,7 +323,7 @@ impl Derived {
 /// OpenSSL reads as a private key, which must be RSA, DSA or ECDSA.
 pub(crate) fn keygen_private(file: &[u8]) -> Result<Derived, Error> {
     if file.len() > MAX_INPUT {
-        return Err(Error::new(ErrorKind::ConvertTooLarge {
+        return Err(Error::new(ConvertError::TooLarge {
             len: file.len(),
             max: MAX_INPUT,
         }));
@@ -424,13 +340,13 @@ pub(crate) fn keygen_private(file: &[u8]) -> Result<Derived, Error> {
         Ok(Some(d)) => Ok(d),
         Ok(None) => Err(openssh_err.unwrap_or_else(|| {
             if openssh::looks_like_openssh(file) {
-                Error::new(ErrorKind::ConvertMalformed {
+                Error::new(ConvertError::Malformed {
                     format: Format::OpenSshPrivateKey,
                     reason: "ssh-keygen reads an OpenSSH private key only when the file starts with its BEGIN line, \
                              has LF (not CR LF) line ends and a newline after its END line",
                 })
             } else {
-                Error::new(ErrorKind::ConvertNoKey)
+                Error::new(ConvertError::NoKey)
             }
         })),
         Err(e) => Err(openssh_err.unwrap_or(e)),

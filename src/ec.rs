@@ -8,7 +8,7 @@
 use p256::elliptic_curve::sec1::FromEncodedPoint;
 
 use crate::algorithm::Curve;
-use crate::error::ErrorKind;
+use crate::error::KeyError;
 
 /// Group orders, big-endian, at field length.
 const P256_N: [u8; 32] = hex32(b"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
@@ -73,17 +73,17 @@ fn below_order_minus_one(a: &[u8], order: &[u8]) -> bool {
 }
 
 /// OpenSSH's range checks on the affine coordinates.
-fn openssh_range_checks(curve: Curve, point: &[u8]) -> Result<(), ErrorKind> {
+fn openssh_range_checks(curve: Curve, point: &[u8]) -> Result<(), KeyError> {
     let fl = curve.field_len();
     let (x, y) = (&point[1..1 + fl], &point[1 + fl..]);
     let n = order(curve);
     // The order has as many bytes as a field element for all three curves.
     let half = bits(n) / 2;
     if bits(x) <= half || bits(y) <= half {
-        return Err(ErrorKind::EcPointRange);
+        return Err(KeyError::EcPointRange);
     }
     if !below_order_minus_one(x, n) || !below_order_minus_one(y, n) {
-        return Err(ErrorKind::EcPointRange);
+        return Err(KeyError::EcPointRange);
     }
     Ok(())
 }
@@ -106,13 +106,13 @@ fn on_curve(curve: Curve, point: &[u8]) -> bool {
 /// guarantees): on the curve, and within OpenSSH's ranges.
 ///
 /// # Errors
-/// [`ErrorKind::EcPointNotOnCurve`] or [`ErrorKind::EcPointRange`].
-pub fn check_point(curve: Curve, point: &[u8]) -> Result<(), ErrorKind> {
+/// [`KeyError::EcPointNotOnCurve`] or [`KeyError::EcPointRange`].
+pub fn check_point(curve: Curve, point: &[u8]) -> Result<(), KeyError> {
     if point.len() != curve.point_len() || point.first() != Some(&0x04) {
-        return Err(ErrorKind::EcPointEncoding(point.first().copied().unwrap_or(0)));
+        return Err(KeyError::EcPointEncoding(point.first().copied().unwrap_or(0)));
     }
     if !on_curve(curve, point) {
-        return Err(ErrorKind::EcPointNotOnCurve(curve));
+        return Err(KeyError::EcPointNotOnCurve(curve));
     }
     openssh_range_checks(curve, point)
 }
@@ -141,7 +141,7 @@ mod tests {
         p[64] ^= 1;
         assert_eq!(
             check_point(Curve::P256, &p),
-            Err(ErrorKind::EcPointNotOnCurve(Curve::P256))
+            Err(KeyError::EcPointNotOnCurve(Curve::P256))
         );
     }
 

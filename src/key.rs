@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::algorithm::{self, Algorithm, BlobName, Curve, KeyType};
 use crate::cert::Certificate;
-use crate::error::{Error, ErrorKind, Snippet};
+use crate::error::{CertError, Error, KeyError, Snippet};
 use crate::fingerprint::{self, Fingerprint, HashAlg};
 use crate::wire::{self, Cursor, Mpint, Sink};
 
@@ -333,14 +333,14 @@ pub(crate) fn parse_blob(blob: &[u8], allow_cert: bool) -> Result<Key<'_>, Error
     let type_name = cur.read("type", wire::text)?;
     let (alg, form) = algorithm::lookup_blob_type(type_name).ok_or_else(|| {
         Error::in_blob(
-            ErrorKind::BlobTypeUnknown(Snippet::new(wire::strip_trailing_nul(type_name))),
+            KeyError::TypeUnknown(Snippet::new(wire::strip_trailing_nul(type_name))),
             0,
             "type",
         )
     })?;
     if alg.is_cert() {
         if !allow_cert {
-            return Err(Error::in_blob(ErrorKind::CertCaIsCertificate, 0, "type"));
+            return Err(Error::in_blob(CertError::CaIsCertificate, 0, "type"));
         }
         return crate::cert::parse_cert(blob, cur, alg, type_name, form).map(Key::Cert);
     }
@@ -366,7 +366,7 @@ pub(crate) fn parse_fields<'b>(kt: KeyType, cur: &mut Cursor<'b>) -> Result<Publ
             let bits = n.bits();
             if bits < OPENSSH_MIN_RSA_BITS {
                 return Err(Error::in_blob(
-                    ErrorKind::RsaTooSmall {
+                    KeyError::RsaTooSmall {
                         bits,
                         min: OPENSSH_MIN_RSA_BITS,
                     },
@@ -405,7 +405,7 @@ pub(crate) fn parse_fields<'b>(kt: KeyType, cur: &mut Cursor<'b>) -> Result<Publ
             let at = cur.offset();
             let k = cur.read("mldsa.key", wire::string)?;
             let key = <&[u8; MLDSA44_ED25519_KEY_LEN]>::try_from(k)
-                .map_err(|_| Error::in_blob(ErrorKind::MlDsaLength(k.len()), at, "mldsa.key"))?;
+                .map_err(|_| Error::in_blob(KeyError::MlDsaLength(k.len()), at, "mldsa.key"))?;
             (KeyData::MlDsa44Ed25519(MlDsa44Ed25519Key { key }), true)
         }
     };
@@ -425,7 +425,7 @@ fn parse_ecdsa<'b>(kt: KeyType, cur: &mut Cursor<'b>) -> Result<EcdsaKey<'b>, Er
     let curve_name = cur.read("ecdsa.curve", wire::text)?;
     if Curve::from_name(wire::strip_trailing_nul(curve_name)) != Some(curve) {
         return Err(Error::in_blob(
-            ErrorKind::EcCurveMismatch {
+            KeyError::EcCurveMismatch {
                 expected: curve,
                 found: Snippet::new(wire::strip_trailing_nul(curve_name)),
             },
@@ -438,7 +438,7 @@ fn parse_ecdsa<'b>(kt: KeyType, cur: &mut Cursor<'b>) -> Result<EcdsaKey<'b>, Er
     match point.first() {
         None => {
             return Err(Error::in_blob(
-                ErrorKind::EcPointLength {
+                KeyError::EcPointLength {
                     len: 0,
                     expected: curve.point_len(),
                     curve,
@@ -448,13 +448,13 @@ fn parse_ecdsa<'b>(kt: KeyType, cur: &mut Cursor<'b>) -> Result<EcdsaKey<'b>, Er
             ));
         }
         Some(&b) if b != 0x04 => {
-            return Err(Error::in_blob(ErrorKind::EcPointEncoding(b), at, "ecdsa.point"));
+            return Err(Error::in_blob(KeyError::EcPointEncoding(b), at, "ecdsa.point"));
         }
         Some(_) => {}
     }
     if point.len() != curve.point_len() {
         return Err(Error::in_blob(
-            ErrorKind::EcPointLength {
+            KeyError::EcPointLength {
                 len: point.len(),
                 expected: curve.point_len(),
                 curve,
@@ -474,7 +474,7 @@ fn parse_ed25519<'b>(cur: &mut Cursor<'b>) -> Result<Ed25519Key<'b>, Error> {
     let at = cur.offset();
     let k = cur.read("ed25519.key", wire::string)?;
     let key = <&[u8; ED25519_KEY_LEN]>::try_from(k)
-        .map_err(|_| Error::in_blob(ErrorKind::Ed25519Length(k.len()), at, "ed25519.key"))?;
+        .map_err(|_| Error::in_blob(KeyError::Ed25519Length(k.len()), at, "ed25519.key"))?;
     Ok(Ed25519Key { key })
 }
 

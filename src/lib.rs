@@ -50,12 +50,14 @@ pub mod convert;
 mod ec;
 mod error;
 pub mod fingerprint;
+mod format;
 mod key;
 pub mod keygen;
 pub mod line;
 mod meter;
 pub mod policy;
 pub mod profile;
+pub mod screening;
 pub mod stream;
 mod validate;
 pub mod verify;
@@ -65,8 +67,12 @@ pub mod wire;
 pub use algorithm::{Algorithm, AlgorithmSet, CertVersion, Curve, KeyType};
 pub use cert::{CertType, Certificate};
 pub use ec::check_point as check_ec_point;
-pub use error::{BlobPosition, CertList, Error, ErrorKind, PrivateKeyKind, Snippet};
+pub use error::{
+    Base64Error, BlobPosition, CertError, CertList, ConvertError, Error, ErrorKind, KeyError, LineError, OptionError,
+    PolicyError, Snippet, WeakError, WireError,
+};
 pub use fingerprint::{Fingerprint, HashAlg};
+pub use format::{Format, PrivateKeyKind};
 pub use key::{
     DsaKey, ED25519_KEY_LEN, EcdsaKey, Ed25519Key, Key, KeyData, MLDSA44_ED25519_KEY_LEN, MlDsa44Ed25519Key,
     OPENSSH_MIN_RSA_BITS, PlainKey, PublicKey, RsaKey, SkKey,

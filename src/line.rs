@@ -24,7 +24,8 @@ pub use file::{LineReader, RawLine};
 pub use options::{KeyOption, OptionName, OptionValue, Options};
 
 use crate::algorithm::{self, Algorithm, NameEntry};
-use crate::error::{Error, ErrorKind, PrivateKeyKind, Snippet};
+use crate::error::{Base64Error, Error, LineError, OptionError, Snippet};
+use crate::format::PrivateKeyKind;
 
 /// The two readings `ssh-keygen -l` tries for a line.
 #[derive(Debug)]
@@ -71,12 +72,8 @@ fn is_blank(b: u8) -> bool {
 
 /// The error for a NUL or a line feed inside a line (the only line feed a
 /// line may hold is its last byte, stripped before parsing).
-fn nul_or_newline(b: u8) -> ErrorKind {
-    if b == 0 {
-        ErrorKind::NulByte
-    } else {
-        ErrorKind::EmbeddedNewline
-    }
+fn nul_or_newline(b: u8) -> LineError {
+    if b == 0 { LineError::Nul } else { LineError::Newline }
 }
 
 fn token(i: &[u8]) -> IResult<&[u8], &[u8]> {
@@ -153,7 +150,7 @@ impl<'a> Line<'a> {
         }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {
-            return Err(Error::at_byte(ErrorKind::NoKey, i));
+            return Err(Error::at_byte(LineError::NoKey, i));
         }
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         if algorithm::lookup(first).is_some() {
@@ -167,7 +164,7 @@ impl<'a> Line<'a> {
         let opts = options::parse_at(&s[i..end], i, true)?;
         let k = end + first_nonblank(&s[end..]);
         if k == s.len() {
-            return Err(Error::at_byte(ErrorKind::MissingKeyType, k));
+            return Err(Error::at_byte(LineError::MissingKeyType, k));
         }
         let word = token(&s[k..]).map(|(_, t)| t).unwrap_or(&[]);
         if algorithm::lookup(word).is_none()
@@ -192,11 +189,11 @@ impl<'a> Line<'a> {
         let (s, cr) = trim_eol_cr(input);
         crate::meter::charge(s.len());
         if let Some(at) = memchr::memchr(b'\n', s) {
-            return Err(Error::at_byte(ErrorKind::EmbeddedNewline, at));
+            return Err(Error::at_byte(LineError::Newline, at));
         }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {
-            return Err(Error::at_byte(ErrorKind::NoKey, i));
+            return Err(Error::at_byte(LineError::NoKey, i));
         }
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         if algorithm::lookup(first).is_none()
@@ -220,7 +217,7 @@ impl<'a> Line<'a> {
         }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {
-            return KeygenCandidates::only(Err(Error::at_byte(ErrorKind::NoKey, i)));
+            return KeygenCandidates::only(Err(Error::at_byte(LineError::NoKey, i)));
         }
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         let starts_with_type = algorithm::lookup(first).is_some();
@@ -228,7 +225,7 @@ impl<'a> Line<'a> {
             parse_key_part(s, i, None, None).map(|l| l.with_cr(cr))
         } else {
             Err(Error::at_byte(
-                diagnose(s, i, first).unwrap_or(ErrorKind::UnknownKeyType(Snippet::new(first))),
+                diagnose(s, i, first).unwrap_or(LineError::UnknownKeyType(Snippet::new(first))),
                 i,
             ))
         };
@@ -338,10 +335,10 @@ impl<'a> Line<'a> {
 pub(crate) fn check_comment(c: &[u8], at: usize) -> Result<(), Error> {
     crate::meter::charge(c.len());
     let s =
-        std::str::from_utf8(c).map_err(|e| Error::at_byte(ErrorKind::Encoding("the comment"), at + e.valid_up_to()))?;
+        std::str::from_utf8(c).map_err(|e| Error::at_byte(LineError::Encoding("the comment"), at + e.valid_up_to()))?;
     if let Some((i, ch)) = s.char_indices().find(|(_, ch)| ch.is_control() && *ch != '\t') {
         let b = u8::try_from(u32::from(ch)).unwrap_or(0x7f);
-        return Err(Error::at_byte(ErrorKind::CommentControl(b), at + i));
+        return Err(Error::at_byte(LineError::CommentControl(b), at + i));
     }
     Ok(())
 }
@@ -353,15 +350,15 @@ fn parse_key_part<'a>(
     options: Option<Options<'a>>,
     prefix: Option<&'a [u8]>,
 ) -> Result<Line<'a>, Error> {
-    let (rest, word) = token(&s[at..]).map_err(|_| Error::at_byte(ErrorKind::MissingKeyType, at))?;
+    let (rest, word) = token(&s[at..]).map_err(|_| Error::at_byte(LineError::MissingKeyType, at))?;
     let entry =
-        algorithm::lookup(word).ok_or_else(|| Error::at_byte(ErrorKind::UnknownKeyType(Snippet::new(word)), at))?;
-    let (rest, gap) = blanks(rest).map_err(|_| Error::at_byte(ErrorKind::MissingKeyData(entry.alg), at))?;
+        algorithm::lookup(word).ok_or_else(|| Error::at_byte(LineError::UnknownKeyType(Snippet::new(word)), at))?;
+    let (rest, gap) = blanks(rest).map_err(|_| Error::at_byte(LineError::MissingKeyData(entry.alg), at))?;
     if gap.is_empty() || rest.is_empty() {
-        return Err(Error::at_byte(ErrorKind::MissingKeyData(entry.alg), at));
+        return Err(Error::at_byte(LineError::MissingKeyData(entry.alg), at));
     }
     let b64_at = s.len() - rest.len();
-    let (rest, b64) = token(rest).map_err(|_| Error::at_byte(ErrorKind::MissingKeyData(entry.alg), b64_at))?;
+    let (rest, b64) = token(rest).map_err(|_| Error::at_byte(LineError::MissingKeyData(entry.alg), b64_at))?;
     // Every byte of the token is ASCII or it fails decoding; the &str view
     // is for ASCII tokens only.
     crate::meter::charge(b64.len());
@@ -369,7 +366,7 @@ fn parse_key_part<'a>(
         Ok(t) if t.is_ascii() => t,
         _ => {
             let bad = b64.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-            return Err(Error::at_byte(ErrorKind::Base64Symbol(b64[bad]), b64_at + bad));
+            return Err(Error::at_byte(Base64Error::Symbol(b64[bad]), b64_at + bad));
         }
     };
     let (rest, gap) = blanks(rest).unwrap_or((rest, &[]));
@@ -391,7 +388,7 @@ fn parse_key_part<'a>(
 
 /// End of the options field: the first blank outside double quotes
 /// (`sshkey_advance_past_options`).
-fn options_end(s: &[u8], from: usize) -> Result<usize, ErrorKind> {
+fn options_end(s: &[u8], from: usize) -> Result<usize, OptionError> {
     let mut quoted = false;
     let mut j = from;
     while j < s.len() && (quoted || !is_blank(s[j])) {
@@ -404,7 +401,7 @@ fn options_end(s: &[u8], from: usize) -> Result<usize, ErrorKind> {
     }
     crate::meter::charge(j - from);
     if quoted {
-        return Err(ErrorKind::OptionsUnterminatedQuote);
+        return Err(OptionError::UnterminatedQuote);
     }
     Ok(j.min(s.len()))
 }
@@ -446,7 +443,7 @@ fn is_b64(b: u8) -> bool {
 
 /// Names the common upload mistakes, from the start of a line that does not
 /// begin with a key type.
-fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<ErrorKind> {
+fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<LineError> {
     let line = &s[i..];
     // memmem: linear whatever the line holds (a naive window compare
     // costs up to the needle's length per byte).
@@ -466,30 +463,30 @@ fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<ErrorKind> {
         } else if upper_has(b"PRIVATE KEY") {
             PrivateKeyKind::Pkcs8
         } else if upper_has(b"PUBLIC KEY") {
-            return Some(ErrorKind::PemPublicKey);
+            return Some(LineError::PemPublicKey);
         } else {
             PrivateKeyKind::Other
         };
-        return Some(ErrorKind::PrivateKey(kind));
+        return Some(LineError::PrivateKey(kind));
     }
     if line.starts_with(b"---- BEGIN SSH2") || line.starts_with(b"---- END SSH2") {
         if upper_has(b"PRIVATE KEY") {
-            return Some(ErrorKind::PrivateKey(PrivateKeyKind::Other));
+            return Some(LineError::PrivateKey(PrivateKeyKind::Other));
         }
-        return Some(ErrorKind::Rfc4716);
+        return Some(LineError::Rfc4716);
     }
     if line.starts_with(b"PuTTY-User-Key-File-") {
-        return Some(ErrorKind::PrivateKey(PrivateKeyKind::Putty));
+        return Some(LineError::PrivateKey(PrivateKeyKind::Putty));
     }
     let all_b64 = |t: &[u8]| {
         crate::meter::charge(t.len());
         !t.is_empty() && t.iter().all(|&b| is_b64(b))
     };
     if all_b64(first) && first.len() >= 16 && first.starts_with(b"AAAA") {
-        return Some(ErrorKind::MissingKeyType);
+        return Some(LineError::MissingKeyType);
     }
     if first.len() == line.len() && all_b64(first) && first.len() >= 16 {
-        return Some(ErrorKind::Wrapped);
+        return Some(LineError::Wrapped);
     }
     // SSH-1 RSA: "bits exponent modulus [comment]". (These two scans and
     // the one below each read the line once at most.)
@@ -497,17 +494,17 @@ fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<ErrorKind> {
     let mut fields = line.split(|&b| is_blank(b)).filter(|f| !f.is_empty());
     let num = |f: Option<&[u8]>| f.is_some_and(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit));
     if num(fields.next()) && num(fields.next()) && num(fields.next()) {
-        return Some(ErrorKind::Ssh1Key);
+        return Some(LineError::Ssh1Key);
     }
     // "ssh-foo AAAA...": an unknown key type rather than options.
     let second = line[first.len()..].split(|&b| is_blank(b)).find(|f| !f.is_empty());
     if second.is_some_and(|t| t.starts_with(b"AAAA") && all_b64(t)) {
         // Valid options followed by key data: the type word is missing.
         if options::parse_at(first, 0, true).is_ok() {
-            return Some(ErrorKind::MissingKeyType);
+            return Some(LineError::MissingKeyType);
         }
         if !first.iter().any(|&b| b == b'=' || b == b',' || b == b'"') {
-            return Some(ErrorKind::UnknownKeyType(Snippet::new(first)));
+            return Some(LineError::UnknownKeyType(Snippet::new(first)));
         }
     }
     None

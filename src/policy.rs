@@ -17,7 +17,7 @@
 //! ```
 
 use crate::algorithm::{Algorithm, AlgorithmSet, CertVersion, KeyType};
-use crate::weak::Screening;
+use crate::screening::Screening;
 
 /// A validation policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,7 +39,7 @@ use std::fmt::Write as _;
 use rand_core::{OsRng, RngCore};
 use serde_json::{Map, Value, json};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, LineError};
 use crate::fingerprint::HashAlg;
 use crate::policy::Policy;
 use crate::validate::Validator;
@@ -528,10 +528,12 @@ impl Profile {
                 Err(e)
                     if !matches!(
                         e.kind(),
-                        crate::ErrorKind::PrivateKey(_)
-                            | crate::ErrorKind::Rfc4716
-                            | crate::ErrorKind::PemPublicKey
-                            | crate::ErrorKind::Wrapped
+                        ErrorKind::Line(
+                            LineError::PrivateKey(_)
+                                | LineError::Rfc4716
+                                | LineError::PemPublicKey
+                                | LineError::Wrapped
+                        )
                     ) =>
                 {
                     return Err(Rejection::Key(e));

@@ -17,7 +17,7 @@ mod par;
 pub use par::{Parallel, par_check, par_keygen};
 
 use crate::convert;
-use crate::error::{Error, ErrorKind};
+use crate::error::{ConvertError, Error, ErrorKind, LineError};
 use crate::key::KeyData;
 use crate::keygen::ShownComment;
 use crate::line::{self, LineReader, RawLine};
@@ -44,7 +44,7 @@ pub enum Event<'c, 'l, 'b> {
     },
     /// An invalid line.
     Invalid {
-        /// 1-based line number (0 for [`ErrorKind::EmptyInput`], which is about
+        /// 1-based line number (0 for [`LineError::EmptyInput`], which is about
         /// the whole input).
         line: u64,
         /// Why.
@@ -116,7 +116,7 @@ const PUTTY: &[u8] = b"PuTTY-User-Key-File-";
 /// Checks every key line of `input` (blank and `#` lines are skipped) and
 /// calls `f` for each. A pasted PEM or RFC 4716 block is one invalid line:
 /// its first line is reported and the rest of the block skipped. An input
-/// without any key line is reported as [`ErrorKind::EmptyInput`] at line 0.
+/// without any key line is reported as [`LineError::EmptyInput`] at line 0.
 ///
 /// ```
 /// use keyvet::{Validator, policy, stream::{self, Event}};
@@ -215,7 +215,7 @@ fn too_long(
     s.invalid += 1;
     f(Event::Invalid {
         line: number,
-        error: Error::new(ErrorKind::LineTooLong { len, max }).with_line(number),
+        error: Error::new(LineError::TooLong { len, max }).with_line(number),
         findings: Findings::default(),
     })
 }
@@ -261,7 +261,7 @@ pub(crate) fn check_one(
         Err(e) => {
             if matches!(
                 e.kind(),
-                ErrorKind::PrivateKey(_) | ErrorKind::Rfc4716 | ErrorKind::PemPublicKey
+                ErrorKind::Line(LineError::PrivateKey(_) | LineError::Rfc4716 | LineError::PemPublicKey)
             ) {
                 state.skip_until = block_end(bytes);
             }
@@ -281,7 +281,7 @@ pub(crate) fn check_end(s: &mut Summary, f: &mut impl FnMut(Event<'_, '_, '_>) -
         s.invalid = 1;
         f(Event::Invalid {
             line: 0,
-            error: Error::new(ErrorKind::EmptyInput),
+            error: Error::new(LineError::EmptyInput),
             findings: Findings::default(),
         })?;
     }
@@ -417,7 +417,7 @@ impl Batch {
 ///   comment is shown as an empty string), else `no comment`;
 /// * a PEM RSA, DSA or ECDSA private key (PKCS#1, SEC1, OpenSSL's DSA form or
 ///   PKCS#8) gives the public half of the key, shown with `no comment`;
-/// * an encrypted PEM key ([`ErrorKind::ConvertEncrypted`]) and anything
+/// * an encrypted PEM key ([`ConvertError::Encrypted`]) and anything
 ///   else ssh-keygen cannot read ("is not a key file") are reported as
 ///   invalid at the file's BEGIN line (or line 1).
 ///
@@ -426,7 +426,7 @@ impl Batch {
 /// tells a caller that the input was read as a private key file and no key
 /// was found in it.
 ///
-/// An input with no valid key is reported as [`ErrorKind::EmptyInput`] at
+/// An input with no valid key is reported as [`LineError::EmptyInput`] at
 /// line 0, as ssh-keygen fails with "is not a public key file".
 ///
 /// The private key file is kept in memory (at most
@@ -695,7 +695,7 @@ pub(crate) fn keygen_end(s: &mut Summary, f: &mut impl FnMut(Event<'_, '_, '_>) 
         s.invalid += 1;
         f(Event::Invalid {
             line: 0,
-            error: Error::new(ErrorKind::EmptyInput),
+            error: Error::new(LineError::EmptyInput),
             findings: Findings::default(),
         })?;
     }
@@ -725,7 +725,7 @@ fn private_key_file<P: BufRead>(
     }
     let rec = rec.borrow();
     let derived = if rec.overflowed() {
-        Err(Error::new(ErrorKind::ConvertTooLarge {
+        Err(Error::new(ConvertError::TooLarge {
             len: rec.len,
             max: convert::MAX_INPUT,
         }))

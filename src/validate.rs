@@ -7,7 +7,9 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::algorithm::{Algorithm, CertVersion, KeyType};
 use crate::cert::{self, Certificate};
-use crate::error::{CertList, Error, ErrorKind, Snippet};
+use crate::error::{
+    Base64Error, CertError, CertList, Error, ErrorKind, KeyError, LineError, PolicyError, Snippet, WeakError, WireError,
+};
 use crate::fingerprint::{Fingerprint, HashAlg};
 use crate::key::{Key, KeyData, PublicKey};
 use crate::line::{self, Line};
@@ -36,15 +38,15 @@ const OPENSSH_B64: GeneralPurpose = GeneralPurpose::new(
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::Base64Symbol`], [`ErrorKind::Base64Padding`],
-/// [`ErrorKind::Base64TrailingBits`] or [`ErrorKind::BlobTooLarge`].
+/// [`Base64Error::Symbol`], [`Base64Error::Padding`],
+/// [`Base64Error::TrailingBits`] or [`Base64Error::TooLarge`].
 pub fn decode_base64(b64: &str, out: &mut Vec<u8>, max: usize) -> Result<(), Error> {
     let bytes = b64.as_bytes();
     crate::meter::charge(bytes.len());
     let estimate = bytes.len() / 4 * 3 + 3;
     if estimate > max + 3 {
         return Err(Error::at_byte(
-            ErrorKind::BlobTooLarge {
+            Base64Error::TooLarge {
                 len: bytes.len() / 4 * 3,
                 max,
             },
@@ -61,7 +63,7 @@ pub fn decode_base64(b64: &str, out: &mut Vec<u8>, max: usize) -> Result<(), Err
         out.truncate(n);
         if n > max {
             out.clear();
-            return Err(Error::at_byte(ErrorKind::BlobTooLarge { len: n, max }, 0));
+            return Err(Error::at_byte(Base64Error::TooLarge { len: n, max }, 0));
         }
         return Ok(());
     }
@@ -70,7 +72,7 @@ pub fn decode_base64(b64: &str, out: &mut Vec<u8>, max: usize) -> Result<(), Err
         Ok(n) => {
             out.truncate(n);
             if n > max {
-                return Err(Error::at_byte(ErrorKind::BlobTooLarge { len: n, max }, 0));
+                return Err(Error::at_byte(Base64Error::TooLarge { len: n, max }, 0));
             }
             Ok(())
         }
@@ -86,14 +88,14 @@ fn base64_error(bytes: &[u8], e: base64::DecodeSliceError) -> Error {
     let d = match e {
         base64::DecodeSliceError::DecodeError(d) => d,
         base64::DecodeSliceError::OutputSliceTooSmall => {
-            return Error::at_byte(ErrorKind::Base64Padding, bytes.len());
+            return Error::at_byte(Base64Error::Padding, bytes.len());
         }
     };
     match d {
-        D::InvalidByte(i, b'=') => Error::at_byte(ErrorKind::Base64Padding, i),
-        D::InvalidByte(i, b) => Error::at_byte(ErrorKind::Base64Symbol(b), i),
-        D::InvalidLength(_) | D::InvalidPadding => Error::at_byte(ErrorKind::Base64Padding, bytes.len()),
-        D::InvalidLastSymbol(i, _) => Error::at_byte(ErrorKind::Base64TrailingBits, i),
+        D::InvalidByte(i, b'=') => Error::at_byte(Base64Error::Padding, i),
+        D::InvalidByte(i, b) => Error::at_byte(Base64Error::Symbol(b), i),
+        D::InvalidLength(_) | D::InvalidPadding => Error::at_byte(Base64Error::Padding, bytes.len()),
+        D::InvalidLastSymbol(i, _) => Error::at_byte(Base64Error::TrailingBits, i),
     }
 }
 
@@ -216,7 +218,7 @@ impl Validator {
         let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
-            return Err(Error::new(ErrorKind::LineTooLong {
+            return Err(Error::new(LineError::TooLong {
                 len: trimmed.len(),
                 max: self.policy.max_line_len,
             }));
@@ -257,7 +259,7 @@ impl Validator {
         let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
-            return Err(Error::new(ErrorKind::LineTooLong {
+            return Err(Error::new(LineError::TooLong {
                 len: trimmed.len(),
                 max: self.policy.max_line_len,
             }));
@@ -315,7 +317,7 @@ impl Validator {
         let line = self.policy.visible(line);
         let trimmed = line::trim_eol(line);
         if trimmed.len() > self.policy.max_line_len {
-            return Err(Error::new(ErrorKind::LineTooLong {
+            return Err(Error::new(LineError::TooLong {
                 len: trimmed.len(),
                 max: self.policy.max_line_len,
             }));
@@ -410,7 +412,7 @@ const MAX_SCREENED_BITS: u32 = 16384;
 /// The error for the first error-severity finding, if any.
 fn weak_error(f: &Findings) -> Option<Error> {
     f.first_error().map(|first| {
-        Error::new(ErrorKind::WeakKey {
+        Error::new(WeakError {
             check: first.check,
             detail: first.detail,
         })
@@ -437,7 +439,7 @@ fn check_line_policy(l: &Line<'_>, p: &Policy) -> Result<(), Error> {
 fn check_line_policy_keygen(l: &Line<'_>, p: &Policy) -> Result<(), Error> {
     if l.is_alias() && !p.allow_type_aliases {
         return Err(Error::at_byte(
-            ErrorKind::TypeAlias {
+            KeyError::TypeAlias {
                 word: l.key_type(),
                 canonical: l.algorithm(),
             },
@@ -458,20 +460,16 @@ fn check_blob_inner<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> 
     if let Some(w) = word
         && w != alg
     {
-        return Err(Error::in_blob(
-            ErrorKind::TypeMismatch { line: w, blob: alg },
-            0,
-            "type",
-        ));
+        return Err(Error::in_blob(KeyError::TypeMismatch { line: w, blob: alg }, 0, "type"));
     }
     if !p.algorithms.contains(alg) {
-        return Err(Error::in_blob(ErrorKind::AlgorithmNotAllowed(alg), 0, "type"));
+        return Err(Error::in_blob(PolicyError::AlgorithmNotAllowed(alg), 0, "type"));
     }
     match &key {
         Key::Plain(k) => {
             if p.canonical_encoding && !k.type_name_is_canonical() {
                 return Err(Error::in_blob(
-                    ErrorKind::BlobTypeNonCanonical(Snippet::new(k.type_name())),
+                    KeyError::TypeNonCanonical(Snippet::new(k.type_name())),
                     0,
                     "type",
                 ));
@@ -486,58 +484,60 @@ fn check_blob_inner<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> 
 /// Policy checks on a public key (plain, certified, or a CA key).
 fn check_public(k: &PublicKey<'_>, p: &Policy) -> Result<(), Error> {
     let at = k.fields_offset();
-    let err = |kind, field| Error::in_blob(kind, at, field);
+    let err = |kind: ErrorKind, field| Error::in_blob(kind, at, field);
     if p.canonical_encoding && !k.is_canonical() {
         let kind = match k.data() {
-            KeyData::Rsa(_) | KeyData::Dsa(_) => ErrorKind::MpintNonCanonical,
-            _ => ErrorKind::StringTrailingNul,
+            KeyData::Rsa(_) | KeyData::Dsa(_) => WireError::MpintNonCanonical,
+            _ => WireError::StringTrailingNul,
         };
-        return Err(err(kind, "key"));
+        return Err(err(kind.into(), "key"));
     }
     match k.data() {
         KeyData::Rsa(r) => {
             let bits = r.n.bits();
             if bits < p.min_rsa_bits {
                 return Err(err(
-                    ErrorKind::RsaTooSmall {
+                    KeyError::RsaTooSmall {
                         bits,
                         min: p.min_rsa_bits,
-                    },
+                    }
+                    .into(),
                     "rsa.n",
                 ));
             }
             if bits > p.max_rsa_bits {
                 return Err(err(
-                    ErrorKind::RsaTooLarge {
+                    KeyError::RsaTooLarge {
                         bits,
                         max: p.max_rsa_bits,
-                    },
+                    }
+                    .into(),
                     "rsa.n",
                 ));
             }
             if p.rsa_structure {
                 if !r.n.is_odd() {
-                    return Err(err(ErrorKind::RsaModulusEven, "rsa.n"));
+                    return Err(err(KeyError::RsaModulusEven.into(), "rsa.n"));
                 }
                 if r.e.bits() < 2 || (r.e.bits() == 2 && r.e.magnitude() == [2]) {
-                    return Err(err(ErrorKind::RsaExponentTooSmall, "rsa.e"));
+                    return Err(err(KeyError::RsaExponentTooSmall.into(), "rsa.e"));
                 }
                 if !r.e.is_odd() {
-                    return Err(err(ErrorKind::RsaExponentEven, "rsa.e"));
+                    return Err(err(KeyError::RsaExponentEven.into(), "rsa.e"));
                 }
                 if r.e.cmp_value(&r.n) != std::cmp::Ordering::Less {
-                    return Err(err(ErrorKind::RsaExponentTooLarge, "rsa.e"));
+                    return Err(err(KeyError::RsaExponentTooLarge.into(), "rsa.e"));
                 }
             }
         }
         KeyData::Ecdsa(e) => {
             if p.check_ec_points {
-                ec::check_point(e.curve, e.point).map_err(|kind| err(kind, "ecdsa.point"))?;
+                ec::check_point(e.curve, e.point).map_err(|kind| err(kind.into(), "ecdsa.point"))?;
             }
         }
         KeyData::SkEcdsa(s) => {
             if p.check_ec_points {
-                ec::check_point(s.key.curve, s.key.point).map_err(|kind| err(kind, "ecdsa.point"))?;
+                ec::check_point(s.key.curve, s.key.point).map_err(|kind| err(kind.into(), "ecdsa.point"))?;
             }
             check_sk_app(s.application(), p, at)?;
         }
@@ -550,7 +550,7 @@ fn check_public(k: &PublicKey<'_>, p: &Policy) -> Result<(), Error> {
 fn check_sk_app(app: &[u8], p: &Policy, at: usize) -> Result<(), Error> {
     if p.sk_application_ssh && !app.starts_with(b"ssh:") {
         return Err(Error::in_blob(
-            ErrorKind::SkApplication(Snippet::new(app)),
+            KeyError::SkApplication(Snippet::new(app)),
             at,
             "sk.application",
         ));
@@ -566,48 +566,46 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
     if p.canonical_encoding {
         if !c.type_name_is_canonical() {
             return Err(Error::in_blob(
-                ErrorKind::BlobTypeNonCanonical(Snippet::new(c.type_name())),
+                KeyError::TypeNonCanonical(Snippet::new(c.type_name())),
                 0,
                 "type",
             ));
         }
         if c.key_id().ends_with(&[0]) || c.principals().iter().any(|s| s.ends_with(&[0])) {
-            return Err(Error::in_blob(ErrorKind::StringTrailingNul, o.key_id, "cert.key_id"));
+            return Err(Error::in_blob(WireError::StringTrailingNul, o.key_id, "cert.key_id"));
         }
         if sig.algorithm_raw().ends_with(&[0]) {
             return Err(Error::in_blob(
-                ErrorKind::StringTrailingNul,
+                WireError::StringTrailingNul,
                 o.signature,
                 "cert.signature",
             ));
         }
         if !ca_key.type_name_is_canonical() {
-            return Err(Error::in_blob(
-                ErrorKind::BlobTypeNonCanonical(Snippet::new(ca_key.type_name())),
-                0,
-                "type",
-            )
-            .in_signature_key());
+            return Err(
+                Error::in_blob(KeyError::TypeNonCanonical(Snippet::new(ca_key.type_name())), 0, "type")
+                    .in_signature_key(),
+            );
         }
     }
     check_public(c.key(), p)?;
     let ca = ca_key.key();
     let ca_alg = Algorithm::plain(ca.key_type());
     if !p.ca_algorithms.contains(ca_alg) {
-        return Err(Error::in_blob(ErrorKind::AlgorithmNotAllowed(ca_alg), 0, "type").in_signature_key());
+        return Err(Error::in_blob(PolicyError::AlgorithmNotAllowed(ca_alg), 0, "type").in_signature_key());
     }
     check_public(ca, p).map_err(Error::in_signature_key)?;
     if p.cert_rules {
         if c.principals().iter().any(<[u8]>::is_empty) {
             return Err(Error::in_blob(
-                ErrorKind::CertEmptyPrincipal,
+                CertError::EmptyPrincipal,
                 o.principals,
                 "cert.principals",
             ));
         }
         if c.valid_after() > c.valid_before() {
             return Err(Error::in_blob(
-                ErrorKind::CertValidityInverted,
+                CertError::ValidityInverted,
                 o.valid_after,
                 "cert.valid_after",
             ));
@@ -615,15 +613,11 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
         cert::check_sorted(c.critical_options(), o.critical, CertList::CriticalOptions)?;
         cert::check_sorted(c.extensions(), o.extensions, CertList::Extensions)?;
         if !c.reserved().is_empty() {
-            return Err(Error::in_blob(ErrorKind::CertReserved, o.reserved, "cert.reserved"));
+            return Err(Error::in_blob(CertError::Reserved, o.reserved, "cert.reserved"));
         }
     }
     if p.refuse_sha1_cert_signatures && sig.algorithm() == b"ssh-rsa" {
-        return Err(Error::in_blob(
-            ErrorKind::CertSignatureSha1,
-            o.signature,
-            "cert.signature",
-        ));
+        return Err(Error::in_blob(CertError::SignatureSha1, o.signature, "cert.signature"));
     }
     if p.canonical_encoding {
         let canonical_sig = match sig.data() {
@@ -634,7 +628,7 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
         };
         if !canonical_sig {
             return Err(Error::in_blob(
-                ErrorKind::MpintNonCanonical,
+                WireError::MpintNonCanonical,
                 o.signature,
                 "cert.signature",
             ));

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::algorithm::{Curve, KeyType};
 use crate::cert::{Certificate, RsaHash, Signature, SignatureData, Webauthn};
-use crate::error::{ErrorKind, Snippet};
+use crate::error::{CertError, Snippet};
 use crate::key::{DsaKey, EcdsaKey, KeyData, PlainKey, RsaKey};
 use crate::wire::Mpint;
 
@@ -27,11 +27,11 @@ use crate::wire::Mpint;
 /// which sign `SHA256(application) || flags || counter || SHA256(data)`.
 ///
 /// # Errors
-/// [`ErrorKind::CertSignatureAlgorithm`] when the algorithm does not fit the
-/// key, [`ErrorKind::CertSignatureMalformed`] for a malformed signature
-/// value, [`ErrorKind::CertSignatureInvalid`] when it does not verify, and
-/// [`ErrorKind::CertCaUnsupported`] for CA key types keyvet cannot verify.
-pub fn certificate(cert: &Certificate<'_>) -> Result<(), ErrorKind> {
+/// [`CertError::SignatureAlgorithm`] when the algorithm does not fit the
+/// key, [`CertError::SignatureMalformed`] for a malformed signature
+/// value, [`CertError::SignatureInvalid`] when it does not verify, and
+/// [`CertError::CaUnsupported`] for CA key types keyvet cannot verify.
+pub fn certificate(cert: &Certificate<'_>) -> Result<(), CertError> {
     certificate_with(cert, &cert.signature_key(), &cert.signature())
 }
 
@@ -41,10 +41,10 @@ pub(crate) fn certificate_with(
     cert: &Certificate<'_>,
     ca_key: &PlainKey<'_>,
     sig: &Signature<'_>,
-) -> Result<(), ErrorKind> {
+) -> Result<(), CertError> {
     let ca = ca_key.key();
     let data = cert.signed_data();
-    let mismatch = || ErrorKind::CertSignatureAlgorithm {
+    let mismatch = || CertError::SignatureAlgorithm {
         sig: Snippet::new(sig.algorithm()),
         ca: ca.key_type(),
     };
@@ -89,7 +89,7 @@ pub(crate) fn certificate_with(
             msg[37..].copy_from_slice(&Sha256::digest(data));
             ed25519(k.key.key, sig, &msg)
         }
-        (KeyData::MlDsa44Ed25519(_), _) => Err(ErrorKind::CertCaUnsupported(KeyType::MlDsa44Ed25519)),
+        (KeyData::MlDsa44Ed25519(_), _) => Err(CertError::CaUnsupported(KeyType::MlDsa44Ed25519)),
         _ => Err(mismatch()),
     }
 }
@@ -97,19 +97,19 @@ pub(crate) fn certificate_with(
 /// Largest RSA modulus OpenSSH verifies with (`SSHBUF_MAX_BIGNUM`).
 const RSA_MAX_BITS: usize = 16384;
 
-fn rsa(k: &RsaKey<'_>, hash: RsaHash, blob: &[u8], data: &[u8]) -> Result<(), ErrorKind> {
+fn rsa(k: &RsaKey<'_>, hash: RsaHash, blob: &[u8], data: &[u8]) -> Result<(), CertError> {
     let n = k.n.magnitude();
     // OpenSSH: a signature longer than the modulus is refused, a shorter one
     // is left-padded with zeros.
     if blob.len() > n.len() || blob.is_empty() {
-        return Err(ErrorKind::CertSignatureInvalid);
+        return Err(CertError::SignatureInvalid);
     }
     let key = rsa::RsaPublicKey::new_with_max_size(
         rsa::BigUint::from_bytes_be(n),
         rsa::BigUint::from_bytes_be(k.e.magnitude()),
         RSA_MAX_BITS,
     )
-    .map_err(|_| ErrorKind::CertSignatureInvalid)?;
+    .map_err(|_| CertError::SignatureInvalid)?;
     let mut padded = vec![0u8; n.len()];
     padded[n.len() - blob.len()..].copy_from_slice(blob);
     let r = match hash {
@@ -117,29 +117,29 @@ fn rsa(k: &RsaKey<'_>, hash: RsaHash, blob: &[u8], data: &[u8]) -> Result<(), Er
         RsaHash::Sha256 => key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(data), &padded),
         RsaHash::Sha512 => key.verify(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(data), &padded),
     };
-    r.map_err(|_| ErrorKind::CertSignatureInvalid)
+    r.map_err(|_| CertError::SignatureInvalid)
 }
 
-fn dsa(k: &DsaKey<'_>, blob: &[u8], data: &[u8]) -> Result<(), ErrorKind> {
+fn dsa(k: &DsaKey<'_>, blob: &[u8], data: &[u8]) -> Result<(), CertError> {
     // OpenSSH: exactly 20 + 20 bytes. OpenSSL: q of 160, 224 or 256 bits and
     // p of at most 10000 bits, or it refuses to verify.
     if blob.len() != 40 {
-        return Err(ErrorKind::CertSignatureMalformed);
+        return Err(CertError::SignatureMalformed);
     }
     if !matches!(k.q.bits(), 160 | 224 | 256) || k.p.bits() > 10000 {
-        return Err(ErrorKind::CertSignatureInvalid);
+        return Err(CertError::SignatureInvalid);
     }
     let big = |m: &Mpint<'_>| dsa::BigUint::from_bytes_be(m.magnitude());
-    let comps = dsa::Components::from_components(big(&k.p), big(&k.q), big(&k.g))
-        .map_err(|_| ErrorKind::CertSignatureInvalid)?;
-    let vk = dsa::VerifyingKey::from_components(comps, big(&k.y)).map_err(|_| ErrorKind::CertSignatureInvalid)?;
+    let comps =
+        dsa::Components::from_components(big(&k.p), big(&k.q), big(&k.g)).map_err(|_| CertError::SignatureInvalid)?;
+    let vk = dsa::VerifyingKey::from_components(comps, big(&k.y)).map_err(|_| CertError::SignatureInvalid)?;
     let sig = dsa::Signature::from_components(
         dsa::BigUint::from_bytes_be(&blob[..20]),
         dsa::BigUint::from_bytes_be(&blob[20..]),
     )
-    .map_err(|_| ErrorKind::CertSignatureInvalid)?;
+    .map_err(|_| CertError::SignatureInvalid)?;
     vk.verify_prehash(&Sha1::digest(data), &sig)
-        .map_err(|_| ErrorKind::CertSignatureInvalid)
+        .map_err(|_| CertError::SignatureInvalid)
 }
 
 struct EcDigest {
@@ -179,20 +179,20 @@ fn field_bytes<const N: usize>(m: &Mpint<'_>) -> Option<[u8; N]> {
 
 macro_rules! ecdsa_verify {
     ($krate:ident, $n:expr, $point:expr, $r:expr, $s:expr, $prehash:expr) => {{
-        let vk = $krate::ecdsa::VerifyingKey::from_sec1_bytes($point).map_err(|_| ErrorKind::CertSignatureInvalid)?;
-        let r = field_bytes::<$n>($r).ok_or(ErrorKind::CertSignatureInvalid)?;
-        let s = field_bytes::<$n>($s).ok_or(ErrorKind::CertSignatureInvalid)?;
+        let vk = $krate::ecdsa::VerifyingKey::from_sec1_bytes($point).map_err(|_| CertError::SignatureInvalid)?;
+        let r = field_bytes::<$n>($r).ok_or(CertError::SignatureInvalid)?;
+        let s = field_bytes::<$n>($s).ok_or(CertError::SignatureInvalid)?;
         let mut rs = [0u8; $n * 2];
         rs[..$n].copy_from_slice(&r);
         rs[$n..].copy_from_slice(&s);
         // Refuses r or s of zero or not below the group order.
-        let sig = $krate::ecdsa::Signature::from_slice(&rs).map_err(|_| ErrorKind::CertSignatureInvalid)?;
+        let sig = $krate::ecdsa::Signature::from_slice(&rs).map_err(|_| CertError::SignatureInvalid)?;
         vk.verify_prehash($prehash, &sig)
-            .map_err(|_| ErrorKind::CertSignatureInvalid)
+            .map_err(|_| CertError::SignatureInvalid)
     }};
 }
 
-fn ecdsa(k: &EcdsaKey<'_>, r: &Mpint<'_>, s: &Mpint<'_>, prehash: &[u8]) -> Result<(), ErrorKind> {
+fn ecdsa(k: &EcdsaKey<'_>, r: &Mpint<'_>, s: &Mpint<'_>, prehash: &[u8]) -> Result<(), CertError> {
     match k.curve {
         Curve::P256 => ecdsa_verify!(p256, 32, k.point, r, s, prehash),
         Curve::P384 => ecdsa_verify!(p384, 48, k.point, r, s, prehash),
@@ -200,19 +200,19 @@ fn ecdsa(k: &EcdsaKey<'_>, r: &Mpint<'_>, s: &Mpint<'_>, prehash: &[u8]) -> Resu
     }
 }
 
-fn ed25519(key: &[u8; 32], sig: &[u8], msg: &[u8]) -> Result<(), ErrorKind> {
-    let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| ErrorKind::CertSignatureMalformed)?;
-    let vk = ed25519_dalek::VerifyingKey::from_bytes(key).map_err(|_| ErrorKind::CertSignatureInvalid)?;
-    vk.verify(msg, &sig).map_err(|_| ErrorKind::CertSignatureInvalid)
+fn ed25519(key: &[u8; 32], sig: &[u8], msg: &[u8]) -> Result<(), CertError> {
+    let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| CertError::SignatureMalformed)?;
+    let vk = ed25519_dalek::VerifyingKey::from_bytes(key).map_err(|_| CertError::SignatureInvalid)?;
+    vk.verify(msg, &sig).map_err(|_| CertError::SignatureInvalid)
 }
 
 /// OpenSSH's `webauthn_check_prepare_hash`: the clientData must start with
 /// the expected preamble holding the base64url challenge (the signed data)
 /// and the origin; the flags must agree with the extensions. Returns
 /// SHA-256 of the clientData.
-fn webauthn_hash(data: &[u8], w: &Webauthn<'_>, flags: u8) -> Result<[u8; 32], ErrorKind> {
+fn webauthn_hash(data: &[u8], w: &Webauthn<'_>, flags: u8) -> Result<[u8; 32], CertError> {
     if w.origin.contains(&b'"') || flags & 0x40 != 0 || ((flags & 0x80) == 0) != w.extensions.is_empty() {
-        return Err(ErrorKind::CertSignatureInvalid);
+        return Err(CertError::SignatureInvalid);
     }
     let mut rest = w.client_data;
     let mut expect = |s: &[u8]| -> bool {
@@ -241,7 +241,7 @@ fn webauthn_hash(data: &[u8], w: &Webauthn<'_>, flags: u8) -> Result<[u8; 32], E
     }
     ok = ok && expect(b"\",\"origin\":\"") && expect(w.origin) && expect(b"\"");
     if !ok {
-        return Err(ErrorKind::CertSignatureInvalid);
+        return Err(CertError::SignatureInvalid);
     }
     Ok(Sha256::digest(w.client_data).into())
 }

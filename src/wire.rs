@@ -1,7 +1,7 @@
-//! The SSH wire format of RFC 4251 section 5, as nom parsers over `&[u8]`.
+//! The SSH wire format of RFC 4251 section 5: parsers over `&[u8]`.
 //!
-//! Every parser is *complete*: input is never streamed, so a short buffer is
-//! a [`WireError::Truncated`], never `Incomplete`. Every length prefix is
+//! Every parser takes the whole input and returns the rest with the value:
+//! a short buffer is a [`WireError::Truncated`], and every length prefix is
 //! checked against what remains before anything is read.
 //!
 //! These parsers are the building blocks of key and certificate parsing; most
@@ -18,76 +18,17 @@
 //! assert!(rest.is_empty());
 //! ```
 
-use nom::IResult;
-use nom::error::{ErrorKind as NomKind, ParseError};
-
-use crate::error::ErrorKind;
-
-/// Why a wire parser failed. Offsets are added by the caller, who knows
-/// where the input started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WireError {
-    /// A fixed-size field or a length prefix runs past the end.
-    Truncated {
-        /// Bytes needed.
-        needed: usize,
-        /// Bytes left.
-        remaining: usize,
-    },
-    /// A text string holds a NUL before its last byte.
-    Nul,
-    /// An mpint has its sign bit set.
-    Negative,
-    /// An mpint is over 2049 bytes (or 2049 bytes without a leading zero).
-    TooLarge(usize),
-    /// Any other nom failure (never produced by the parsers here).
-    Other,
-}
-
-impl WireError {
-    /// The matching [`ErrorKind`].
-    pub fn kind(self) -> ErrorKind {
-        match self {
-            WireError::Truncated { needed, remaining } => ErrorKind::Truncated { needed, remaining },
-            WireError::Nul => ErrorKind::StringNul,
-            WireError::Negative => ErrorKind::MpintNegative,
-            WireError::TooLarge(n) => ErrorKind::MpintTooLarge(n),
-            WireError::Other => ErrorKind::Truncated {
-                needed: 0,
-                remaining: 0,
-            },
-        }
-    }
-}
-
-impl<'a> ParseError<&'a [u8]> for WireError {
-    fn from_error_kind(input: &'a [u8], kind: NomKind) -> Self {
-        match kind {
-            NomKind::Eof => WireError::Truncated {
-                needed: input.len() + 1,
-                remaining: input.len(),
-            },
-            _ => WireError::Other,
-        }
-    }
-
-    fn append(_: &'a [u8], _: NomKind, other: Self) -> Self {
-        other
-    }
-}
+use crate::error::Error;
+pub use crate::error::WireError;
 
 /// Result of a wire parser: the rest of the input and the value.
-pub type WResult<'a, T> = IResult<&'a [u8], T, WireError>;
-
-fn fail<T>(e: WireError) -> Result<T, nom::Err<WireError>> {
-    Err(nom::Err::Error(e))
-}
+pub type WResult<'a, T> = Result<(&'a [u8], T), WireError>;
 
 #[inline]
 fn take(input: &[u8], n: usize) -> WResult<'_, &[u8]> {
     crate::meter::charge(1);
     if input.len() < n {
-        return fail(WireError::Truncated {
+        return Err(WireError::Truncated {
             needed: n,
             remaining: input.len(),
         });
@@ -126,7 +67,7 @@ pub fn string(input: &[u8]) -> WResult<'_, &[u8]> {
     let (rest, len) = u32(input)?;
     let len = usize::try_from(len).unwrap_or(usize::MAX);
     if rest.len() < len {
-        return fail(WireError::Truncated {
+        return Err(WireError::Truncated {
             needed: len,
             remaining: rest.len(),
         });
@@ -145,7 +86,7 @@ pub fn text(input: &[u8]) -> WResult<'_, &[u8]> {
     if let Some(pos) = s.iter().position(|&b| b == 0)
         && pos + 1 != s.len()
     {
-        return fail(WireError::Nul);
+        return Err(WireError::StringNul);
     }
     Ok((rest, s))
 }
@@ -241,10 +182,10 @@ impl<'b> Mpint<'b> {
 pub fn mpint(input: &[u8]) -> WResult<'_, Mpint<'_>> {
     let (rest, s) = string(input)?;
     if s.first().is_some_and(|b| b & 0x80 != 0) {
-        return fail(WireError::Negative);
+        return Err(WireError::MpintNegative);
     }
     if s.len() > MAX_MPINT_BYTES + 1 || (s.len() == MAX_MPINT_BYTES + 1 && s[0] != 0) {
-        return fail(WireError::TooLarge(s.len()));
+        return Err(WireError::MpintTooLarge(s.len()));
     }
     Ok((rest, Mpint::from_raw(s)))
 }
@@ -270,20 +211,20 @@ impl<'b> NameList<'b> {
 
 /// `name-list`: a string of comma-separated names. RFC 4251 requires every
 /// name to be non-empty printable ASCII without commas; violations are
-/// reported as [`WireError::Other`].
+/// reported as [`WireError::NameList`].
 pub fn name_list(input: &[u8]) -> WResult<'_, NameList<'_>> {
     let (rest, s) = string(input)?;
     if !s.is_empty()
         && s.split(|&b| b == b',')
             .any(|n| n.is_empty() || n.iter().any(|&b| !(0x21..=0x7e).contains(&b)))
     {
-        return fail(WireError::Other);
+        return Err(WireError::NameList);
     }
     Ok((rest, NameList { raw: s }))
 }
 
 /// Reads a sequence of fields with positions: wraps the parsers above and
-/// turns their failures into [`crate::Error`]s that name the field and the
+/// turns their failures into [`Error`]s that name the field and the
 /// offset where it started.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cursor<'b> {
@@ -328,33 +269,23 @@ impl<'b> Cursor<'b> {
         &mut self,
         field: &'static str,
         p: impl FnOnce(&'b [u8]) -> WResult<'b, T>,
-    ) -> Result<T, crate::Error> {
+    ) -> Result<T, Error> {
         match p(self.rest) {
             Ok((rest, v)) => {
                 self.rest = rest;
                 Ok(v)
             }
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                Err(crate::Error::in_blob(e.kind(), self.offset(), field))
-            }
-            Err(nom::Err::Incomplete(_)) => Err(crate::Error::in_blob(
-                ErrorKind::Truncated {
-                    needed: 0,
-                    remaining: self.rest.len(),
-                },
-                self.offset(),
-                field,
-            )),
+            Err(e) => Err(Error::in_blob(e, self.offset(), field)),
         }
     }
 
     /// Fails unless every byte was consumed.
-    pub(crate) fn finish(&self, field: &'static str) -> Result<(), crate::Error> {
+    pub(crate) fn finish(&self, field: &'static str) -> Result<(), Error> {
         if self.rest.is_empty() {
             Ok(())
         } else {
             Err(crate::Error::in_blob(
-                ErrorKind::TrailingData(self.rest.len()),
+                WireError::TrailingData(self.rest.len()),
                 self.offset(),
                 field,
             ))
@@ -413,37 +344,31 @@ mod tests {
     fn string_checks_length_before_reading() {
         assert_eq!(
             string(b"\x00\x00\x00\x05ab"),
-            Err(nom::Err::Error(WireError::Truncated {
+            Err(WireError::Truncated {
                 needed: 5,
                 remaining: 2
-            }))
+            })
         );
         assert_eq!(
             string(b"\xff\xff\xff\xff"),
-            Err(nom::Err::Error(WireError::Truncated {
+            Err(WireError::Truncated {
                 needed: 0xffff_ffff,
                 remaining: 0
-            }))
+            })
         );
-        assert!(matches!(
-            string(b"\x00\x00"),
-            Err(nom::Err::Error(WireError::Truncated { .. }))
-        ));
+        assert!(matches!(string(b"\x00\x00"), Err(WireError::Truncated { .. })));
     }
 
     #[test]
     fn text_nul_rules() {
         assert!(text(b"\x00\x00\x00\x03ab\x00").is_ok());
-        assert_eq!(text(b"\x00\x00\x00\x03a\x00b"), Err(nom::Err::Error(WireError::Nul)));
+        assert_eq!(text(b"\x00\x00\x00\x03a\x00b"), Err(WireError::StringNul));
         assert_eq!(strip_trailing_nul(b"ab\0"), b"ab");
     }
 
     #[test]
     fn mpint_rules() {
-        assert_eq!(
-            mpint(b"\x00\x00\x00\x01\x80"),
-            Err(nom::Err::Error(WireError::Negative))
-        );
+        assert_eq!(mpint(b"\x00\x00\x00\x01\x80"), Err(WireError::MpintNegative));
         let (_, m) = mpint(b"\x00\x00\x00\x03\x00\x00\x01").unwrap();
         assert_eq!(m.magnitude(), &[1]);
         assert!(!m.is_canonical());
@@ -455,7 +380,7 @@ mod tests {
         assert_eq!(p.bits(), 8);
         let mut big = vec![0u8, 0, 0x08, 0x01, 0x01];
         big.extend(std::iter::repeat_n(0u8, 0x800));
-        assert_eq!(mpint(&big), Err(nom::Err::Error(WireError::TooLarge(2049))));
+        assert_eq!(mpint(&big), Err(WireError::MpintTooLarge(2049)));
         big[4] = 0;
         assert!(mpint(&big).is_ok());
     }

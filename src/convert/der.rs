@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::Format;
 use crate::algorithm::{Curve, KeyType};
-use crate::error::ErrorKind;
+use crate::error::ConvertError;
 use crate::wire::Sink;
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -30,18 +30,18 @@ pub(super) enum Mode {
     Keygen,
 }
 
-fn malformed(format: Format) -> ErrorKind {
-    ErrorKind::ConvertMalformed {
+fn malformed(format: Format) -> ConvertError {
+    ConvertError::Malformed {
         format,
         reason: "its DER structure is invalid: the key is truncated, altered, or not the kind its label says",
     }
 }
 
-const UNSUPPORTED_ALGORITHM: ErrorKind = ErrorKind::ConvertUnsupported(
+const UNSUPPORTED_ALGORITHM: ConvertError = ConvertError::Unsupported(
     "the key's algorithm is not one SSH uses: keyvet converts RSA, DSA, ECDSA (P-256, P-384, P-521) and Ed25519 keys",
 );
 
-const UNSUPPORTED_CURVE: ErrorKind = ErrorKind::ConvertUnsupported(
+const UNSUPPORTED_CURVE: ConvertError = ConvertError::Unsupported(
     "the EC key is not on a named curve SSH uses: keyvet converts P-256, P-384 and P-521 keys given by name",
 );
 
@@ -82,7 +82,7 @@ fn ed25519_blob(key: &[u8]) -> Vec<u8> {
     b
 }
 
-fn curve_of(oid: ObjectIdentifier) -> Result<Curve, ErrorKind> {
+fn curve_of(oid: ObjectIdentifier) -> Result<Curve, ConvertError> {
     match oid {
         SECP256R1 => Ok(Curve::P256),
         SECP384R1 => Ok(Curve::P384),
@@ -109,8 +109,8 @@ fn uints(content: &[u8], n: usize) -> ::der::Result<Vec<UintRef<'_>>> {
 
 /// An EC point as OpenSSH stores it: uncompressed. Compressed points are
 /// decompressed by the curve crate (OpenSSL reads them too).
-fn uncompressed(curve: Curve, point: &[u8], format: Format) -> Result<Vec<u8>, ErrorKind> {
-    let bad = ErrorKind::ConvertMalformed {
+fn uncompressed(curve: Curve, point: &[u8], format: Format) -> Result<Vec<u8>, ConvertError> {
+    let bad = ConvertError::Malformed {
         format,
         reason: "its EC public key is not a point of its curve",
     };
@@ -134,7 +134,7 @@ fn uncompressed(curve: Curve, point: &[u8], format: Format) -> Result<Vec<u8>, E
 
 /// The public point of a private scalar, computed by the curve crate (its
 /// secret key type zeroes the scalar when dropped).
-fn point_of_scalar(curve: Curve, scalar: &[u8], format: Format) -> Result<Vec<u8>, ErrorKind> {
+fn point_of_scalar(curve: Curve, scalar: &[u8], format: Format) -> Result<Vec<u8>, ConvertError> {
     match curve {
         Curve::P256 => {
             p256::SecretKey::from_slice(scalar).map(|k| k.public_key().to_encoded_point(false).as_bytes().to_vec())
@@ -146,7 +146,7 @@ fn point_of_scalar(curve: Curve, scalar: &[u8], format: Format) -> Result<Vec<u8
             p521::SecretKey::from_slice(scalar).map(|k| k.public_key().to_encoded_point(false).as_bytes().to_vec())
         }
     }
-    .map_err(|_| ErrorKind::ConvertMalformed {
+    .map_err(|_| ConvertError::Malformed {
         format,
         reason: "its EC private key is out of range for its curve",
     })
@@ -187,7 +187,7 @@ pub(super) fn ec_private_in_range(curve: Curve, scalar: &[u8]) -> bool {
 }
 
 /// `-----BEGIN PUBLIC KEY-----`: a SubjectPublicKeyInfo.
-pub(super) fn spki(der: &[u8]) -> Result<Vec<u8>, ErrorKind> {
+pub(super) fn spki(der: &[u8]) -> Result<Vec<u8>, ConvertError> {
     let f = Format::PemPublicKey;
     let info = spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|_| malformed(f))?;
     let key = info.subject_public_key.as_bytes().ok_or_else(|| malformed(f))?;
@@ -223,25 +223,25 @@ pub(super) fn spki(der: &[u8]) -> Result<Vec<u8>, ErrorKind> {
     }
 }
 
-fn rsa_public(der: &[u8], f: Format) -> Result<Vec<u8>, ErrorKind> {
+fn rsa_public(der: &[u8], f: Format) -> Result<Vec<u8>, ConvertError> {
     let k = pkcs1::RsaPublicKey::from_der(der).map_err(|_| malformed(f))?;
     Ok(rsa_blob(k.public_exponent.as_bytes(), k.modulus.as_bytes()))
 }
 
 /// `-----BEGIN RSA PUBLIC KEY-----`: PKCS#1.
-pub(super) fn pkcs1_public(der: &[u8]) -> Result<Vec<u8>, ErrorKind> {
+pub(super) fn pkcs1_public(der: &[u8]) -> Result<Vec<u8>, ConvertError> {
     rsa_public(der, Format::PemRsaPublicKey)
 }
 
 /// `-----BEGIN RSA PRIVATE KEY-----`: PKCS#1.
-pub(super) fn pkcs1_private(der: &[u8], f: Format) -> Result<Vec<u8>, ErrorKind> {
+pub(super) fn pkcs1_private(der: &[u8], f: Format) -> Result<Vec<u8>, ConvertError> {
     let k = pkcs1::RsaPrivateKey::from_der(der).map_err(|_| malformed(f))?;
     Ok(rsa_blob(k.public_exponent.as_bytes(), k.modulus.as_bytes()))
 }
 
 /// `-----BEGIN DSA PRIVATE KEY-----`: OpenSSL's
 /// `SEQUENCE { 0, p, q, g, y, x }`.
-pub(super) fn dsa_private(der: &[u8]) -> Result<Vec<u8>, ErrorKind> {
+pub(super) fn dsa_private(der: &[u8]) -> Result<Vec<u8>, ConvertError> {
     let f = Format::PemDsaPrivateKey;
     let v = uint_seq(der, 6).map_err(|_| malformed(f))?;
     if v[0].as_bytes() != [0] {
@@ -258,7 +258,7 @@ pub(super) fn dsa_private(der: &[u8]) -> Result<Vec<u8>, ErrorKind> {
 /// `-----BEGIN EC PRIVATE KEY-----`: SEC1, with the curve of the enclosing
 /// PKCS#8 structure when there is one. The embedded public key is used when
 /// present, else the public key is computed from the scalar.
-pub(super) fn sec1_private(der: &[u8], outer: Option<Curve>, f: Format) -> Result<Vec<u8>, ErrorKind> {
+pub(super) fn sec1_private(der: &[u8], outer: Option<Curve>, f: Format) -> Result<Vec<u8>, ConvertError> {
     let k = sec1::EcPrivateKey::from_der(der).map_err(|_| malformed(f))?;
     let inner = match k.parameters {
         Some(p) => Some(curve_of(p.named_curve().ok_or(UNSUPPORTED_CURVE)?)?),
@@ -272,7 +272,7 @@ pub(super) fn sec1_private(der: &[u8], outer: Option<Curve>, f: Format) -> Resul
     // OpenSSH refuses such keys (`sshkey_ec_validate_private`): a scalar
     // this small is guessable, whatever the public point looks like.
     if !ec_private_in_range(curve, k.private_key) {
-        return Err(ErrorKind::ConvertMalformed {
+        return Err(ConvertError::Malformed {
             format: f,
             reason: "its EC private key is outside the range OpenSSH accepts (too small or too large): the key \
                      is weak or damaged; generate a new one",
@@ -286,7 +286,7 @@ pub(super) fn sec1_private(der: &[u8], outer: Option<Curve>, f: Format) -> Resul
 }
 
 /// `-----BEGIN PRIVATE KEY-----`: PKCS#8 (RSA, ECDSA, Ed25519, DSA).
-pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ErrorKind> {
+pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertError> {
     let f = Format::Pkcs8PrivateKey;
     let info = pkcs8::PrivateKeyInfo::from_der(der).map_err(|_| malformed(f))?;
     match info.algorithm.oid {
@@ -298,7 +298,7 @@ pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ErrorKind
         }
         ED25519 => {
             if mode == Mode::Keygen {
-                return Err(ErrorKind::ConvertUnsupported(
+                return Err(ConvertError::Unsupported(
                     "ssh-keygen (OpenSSH 9.2) does not read Ed25519 keys in PKCS#8 form; convert the key to \
                      OpenSSH's format, or upload its public key",
                 ));

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::{Converted, Derived, Format, der, text};
 use crate::algorithm;
-use crate::error::{Error, ErrorKind};
+use crate::error::{ConvertError, Error};
 use crate::key::{Key, KeyData};
 use crate::wire::{self, Cursor, Mpint};
 
@@ -20,8 +20,8 @@ pub(super) const MARK_BEGIN: &[u8] = b"-----BEGIN OPENSSH PRIVATE KEY-----\n";
 const MARK_END: &[u8] = b"-----END OPENSSH PRIVATE KEY-----\n";
 const MAGIC: &[u8] = b"openssh-key-v1\0";
 
-fn malformed(reason: &'static str) -> ErrorKind {
-    ErrorKind::ConvertMalformed {
+fn malformed(reason: &'static str) -> ConvertError {
+    ConvertError::Malformed {
         format: Format::OpenSshPrivateKey,
         reason,
     }

@@ -5,7 +5,8 @@
 use super::der::{self, Mode};
 use super::text::{self, Body, TextLine};
 use super::{Converted, Derived, Format, openssh};
-use crate::error::{Error, ErrorKind, PrivateKeyKind, Snippet};
+use crate::error::{ConvertError, Error, Snippet};
+use crate::format::PrivateKeyKind;
 use crate::key::Key;
 
 /// What a PEM label holds.
@@ -54,7 +55,7 @@ struct Block {
 fn frame(lines: &[TextLine<'_>], format: Format) -> Result<(Block, usize), Error> {
     let begin = lines[0];
     let label = begin_label(begin.text).unwrap_or_default();
-    let malformed = |reason, at: u64| Error::new(ErrorKind::ConvertMalformed { format, reason }).with_line(at);
+    let malformed = |reason, at: u64| Error::new(ConvertError::Malformed { format, reason }).with_line(at);
     let mut encrypted = false;
     let mut body = Body::default();
     let mut i = 1;
@@ -132,27 +133,27 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
                 let end = rest.iter().rposition(|&b| b != b'-').map_or(0, |e| e + 1);
                 let label = text::trim(&rest[..end]);
                 return Err(match label_kind(label) {
-                    Some(Label::Key(format)) => Error::new(ErrorKind::ConvertMalformed {
+                    Some(Label::Key(format)) => Error::new(ConvertError::Malformed {
                         format,
                         reason: "its BEGIN line must read -----BEGIN LABEL----- with five dashes on each side",
                     }),
-                    _ => Error::new(ErrorKind::ConvertPemLabel(Snippet::new(label))),
+                    _ => Error::new(ConvertError::PemLabel(Snippet::new(label))),
                 }
                 .with_line(l.number));
             }
             let format = found.as_ref().map_or(Format::PemPublicKey, |(f, _)| *f);
-            return Err(Error::new(ErrorKind::ConvertMalformed {
+            return Err(Error::new(ConvertError::Malformed {
                 format,
                 reason: "text follows the END line; paste one key block and nothing else",
             })
             .with_line(l.number));
         };
         let kind = label_kind(label)
-            .ok_or_else(|| Error::new(ErrorKind::ConvertPemLabel(Snippet::new(label))).with_line(l.number))?;
+            .ok_or_else(|| Error::new(ConvertError::PemLabel(Snippet::new(label))).with_line(l.number))?;
         let format = match kind {
             Label::Key(f) => f,
             Label::EncryptedPkcs8 => {
-                return Err(Error::new(ErrorKind::ConvertEncrypted(PrivateKeyKind::Pkcs8)).with_line(l.number));
+                return Err(Error::new(ConvertError::Encrypted(PrivateKeyKind::Pkcs8)).with_line(l.number));
             }
             Label::EcParameters => Format::PemEcPrivateKey,
         };
@@ -162,10 +163,10 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
             continue;
         }
         if block.encrypted {
-            return Err(Error::new(ErrorKind::ConvertEncrypted(format.private_kind())).with_line(block.begin));
+            return Err(Error::new(ConvertError::Encrypted(format.private_kind())).with_line(block.begin));
         }
         if found.is_some() {
-            return Err(Error::new(ErrorKind::ConvertMalformed {
+            return Err(Error::new(ConvertError::Malformed {
                 format,
                 reason: "the input holds more than one key; convert them one at a time",
             })
@@ -174,14 +175,14 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
         found = Some((format, block));
     }
     let Some((format, block)) = found else {
-        return Err(Error::new(ErrorKind::ConvertMalformed {
+        return Err(Error::new(ConvertError::Malformed {
             format: Format::PemEcPrivateKey,
             reason: "it holds EC parameters but no key",
         })
         .with_line(lines[0].number));
     };
     if block.body.is_empty() {
-        return Err(Error::new(ErrorKind::ConvertMalformed {
+        return Err(Error::new(ConvertError::Malformed {
             format,
             reason: "it holds no key data between its BEGIN and END lines",
         })
@@ -232,12 +233,12 @@ pub(super) fn keygen(file: &[u8]) -> Result<Option<Derived>, Error> {
         _ => Format::Pkcs8PrivateKey,
     };
     if label == b"ENCRYPTED PRIVATE KEY" {
-        return Err(Error::new(ErrorKind::ConvertEncrypted(PrivateKeyKind::Pkcs8)).with_line(lines[i].number));
+        return Err(Error::new(ConvertError::Encrypted(PrivateKeyKind::Pkcs8)).with_line(lines[i].number));
     }
     let (block, _) = frame(&lines[i..], format)?;
     let at = block.begin;
     if block.encrypted {
-        return Err(Error::new(ErrorKind::ConvertEncrypted(format.private_kind())).with_line(at));
+        return Err(Error::new(ConvertError::Encrypted(format.private_kind())).with_line(at));
     }
     let der = block.body.decode(&text::PEM)?;
     let blob = match format {

@@ -17,13 +17,13 @@
 
 use super::text::{self, Body, TextLine};
 use super::{Converted, Format};
-use crate::error::{Error, ErrorKind};
+use crate::error::{ConvertError, Error};
 
 /// More public lines than any key needs (a 16384-bit RSA key has 44).
 const MAX_PUBLIC_LINES: usize = 1024;
 
 fn malformed(reason: &'static str, line: u64) -> Error {
-    Error::new(ErrorKind::ConvertMalformed {
+    Error::new(ConvertError::Malformed {
         format: Format::PuttyPrivateKey,
         reason,
     })
@@ -41,7 +41,7 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
     let alg = match header(&first, b"PuTTY-User-Key-File-2").or_else(|| header(&first, b"PuTTY-User-Key-File-3")) {
         Some(a) => a,
         None => {
-            return Err(Error::new(ErrorKind::ConvertUnsupported(
+            return Err(Error::new(ConvertError::Unsupported(
                 "this PuTTY key file is of a version keyvet does not read (only 2 and 3): open it in PuTTYgen \
                  and copy the public key it shows",
             ))

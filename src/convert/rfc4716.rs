@@ -18,7 +18,7 @@
 
 use super::text::{self, Body, TextLine};
 use super::{Converted, Format};
-use crate::error::{Error, ErrorKind};
+use crate::error::{ConvertError, Error};
 
 const BEGIN: &[u8] = b"---- BEGIN SSH2 PUBLIC KEY ----";
 const END: &[u8] = b"---- END SSH2 PUBLIC KEY ----";
@@ -29,7 +29,7 @@ const MAX_VALUE: usize = 1024;
 const MAX_HEADERS: usize = 64;
 
 fn malformed(reason: &'static str, line: u64) -> Error {
-    Error::new(ErrorKind::ConvertMalformed {
+    Error::new(ConvertError::Malformed {
         format: Format::Rfc4716,
         reason,
     })

@@ -5,7 +5,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use zeroize::Zeroizing;
 
 use super::{MAX_DECODED, MAX_LINE};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Base64Error, Error, LineError};
 
 /// One line of the input: 1-based number and bytes without the line end
 /// (`\n` or `\r\n`).
@@ -28,7 +28,7 @@ pub(super) fn lines(input: &[u8]) -> Result<Vec<TextLine<'_>>, Error> {
         };
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.len() > MAX_LINE {
-            return Err(Error::new(ErrorKind::LineTooLong {
+            return Err(Error::new(LineError::TooLong {
                 len: line.len(),
                 max: MAX_LINE,
             })
@@ -98,10 +98,10 @@ impl Body {
             .iter()
             .position(|&b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='))
         {
-            return Err(Error::at_byte(ErrorKind::Base64Symbol(t[i]), start + i).with_line(line.number));
+            return Err(Error::at_byte(Base64Error::Symbol(t[i]), start + i).with_line(line.number));
         }
         if self.text.len() + t.len() > MAX_DECODED / 3 * 4 + 4 {
-            return Err(Error::new(ErrorKind::BlobTooLarge {
+            return Err(Error::new(Base64Error::TooLarge {
                 len: (self.text.len() + t.len()) / 4 * 3,
                 max: MAX_DECODED,
             })
@@ -138,12 +138,10 @@ impl Body {
     fn locate(&self, e: base64::DecodeSliceError) -> Error {
         use base64::DecodeError as D;
         let (kind, at) = match e {
-            base64::DecodeSliceError::DecodeError(D::InvalidByte(i, b'=')) => (ErrorKind::Base64Padding, Some(i)),
-            base64::DecodeSliceError::DecodeError(D::InvalidByte(i, b)) => (ErrorKind::Base64Symbol(b), Some(i)),
-            base64::DecodeSliceError::DecodeError(D::InvalidLastSymbol(i, _)) => {
-                (ErrorKind::Base64TrailingBits, Some(i))
-            }
-            _ => (ErrorKind::Base64Padding, None),
+            base64::DecodeSliceError::DecodeError(D::InvalidByte(i, b'=')) => (Base64Error::Padding, Some(i)),
+            base64::DecodeSliceError::DecodeError(D::InvalidByte(i, b)) => (Base64Error::Symbol(b), Some(i)),
+            base64::DecodeSliceError::DecodeError(D::InvalidLastSymbol(i, _)) => (Base64Error::TrailingBits, Some(i)),
+            _ => (Base64Error::Padding, None),
         };
         let at = at.unwrap_or(self.text.len().saturating_sub(1));
         match self.spans.iter().rev().find(|(_, off, _)| *off <= at) {

@@ -16,7 +16,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::error::{Error, ErrorKind, Snippet};
+use crate::error::{Error, OptionError, Snippet};
 
 /// An option sshd knows.
 #[non_exhaustive]
@@ -294,7 +294,7 @@ pub(crate) fn parse_at(raw: &[u8], at: usize, in_line: bool) -> Result<Options<'
             has_empty = true;
             i += 1;
             if i == raw.len() && !in_line {
-                return Err(Error::at_byte(ErrorKind::OptionEmpty, at + i));
+                return Err(Error::at_byte(OptionError::Empty, at + i));
             }
             continue;
         }
@@ -307,11 +307,11 @@ pub(crate) fn parse_at(raw: &[u8], at: usize, in_line: bool) -> Result<Options<'
             break;
         }
         if raw[i] != b',' {
-            return Err(Error::at_byte(ErrorKind::OptionsSyntax(name.name()), at + i));
+            return Err(Error::at_byte(OptionError::Syntax(name.name()), at + i));
         }
         i += 1;
         if i == raw.len() && !in_line {
-            return Err(Error::at_byte(ErrorKind::OptionEmpty, at + i));
+            return Err(Error::at_byte(OptionError::Empty, at + i));
         }
         if i == raw.len() || is_blank(raw[i]) {
             has_empty = true;
@@ -351,31 +351,31 @@ fn scan_option(raw: &[u8], i: usize, at: usize) -> Result<(Scanned<'_>, usize), 
     let Some((name, negated)) = OptionName::lookup(token) else {
         crate::meter::charge(4 * (tok_end - i));
         if let Some(c) = (i..tok_end).find_map(|j| smart_quote_at(raw, j)) {
-            return Err(Error::at_byte(ErrorKind::OptionsSmartQuote(c), at + i));
+            return Err(Error::at_byte(OptionError::TypographicQuote(c), at + i));
         }
-        return Err(Error::at_byte(ErrorKind::OptionUnknown(Snippet::new(token)), at + i));
+        return Err(Error::at_byte(OptionError::Unknown(Snippet::new(token)), at + i));
     };
     let has_eq = raw.get(tok_end) == Some(&b'=');
     if !name.takes_value() {
         if has_eq {
-            return Err(Error::at_byte(ErrorKind::OptionUnexpectedValue(name.name()), at + i));
+            return Err(Error::at_byte(OptionError::UnexpectedValue(name.name()), at + i));
         }
         return Ok(((name, negated, None), tok_end));
     }
     if !has_eq {
-        return Err(Error::at_byte(ErrorKind::OptionMissingValue(name.name()), at + i));
+        return Err(Error::at_byte(OptionError::MissingValue(name.name()), at + i));
     }
     let q = tok_end + 1;
     if raw.get(q) != Some(&b'"') {
         if let Some(c) = smart_quote_at(raw, q) {
-            return Err(Error::at_byte(ErrorKind::OptionsSmartQuote(c), at + q));
+            return Err(Error::at_byte(OptionError::TypographicQuote(c), at + q));
         }
-        return Err(Error::at_byte(ErrorKind::OptionUnquoted(name.name()), at + q));
+        return Err(Error::at_byte(OptionError::Unquoted(name.name()), at + q));
     }
     let mut j = q + 1;
     loop {
         match raw.get(j) {
-            None => return Err(Error::at_byte(ErrorKind::OptionsUnterminatedQuote, at + q)),
+            None => return Err(Error::at_byte(OptionError::UnterminatedQuote, at + q)),
             Some(b'\\') if raw.get(j + 1) == Some(&b'"') => j += 2,
             Some(b'"') => break,
             Some(_) => j += 1,
@@ -403,10 +403,10 @@ struct State {
 }
 
 impl State {
-    fn check_value(&mut self, name: OptionName, v: OptionValue<'_>) -> Result<(), ErrorKind> {
+    fn check_value(&mut self, name: OptionName, v: OptionValue<'_>) -> Result<(), OptionError> {
         // Each check reads the value a few times at most.
         crate::meter::charge(v.raw().len());
-        let invalid = |reason| ErrorKind::OptionValue {
+        let invalid = |reason| OptionError::Value {
             option: name.name(),
             reason,
         };
@@ -418,7 +418,7 @@ impl State {
                     _ => &mut self.from,
                 };
                 if std::mem::replace(seen, true) {
-                    return Err(ErrorKind::OptionDuplicate(name.name()));
+                    return Err(OptionError::Duplicate(name.name()));
                 }
             }
             OptionName::ExpiryTime => match parse_absolute_time(v) {
@@ -431,7 +431,7 @@ impl State {
             },
             OptionName::Environment => {
                 if self.env > ENV_MAX {
-                    return Err(ErrorKind::OptionsTooMany("environment"));
+                    return Err(OptionError::TooMany("environment"));
                 }
                 self.env += 1;
                 let mut name_len = 0usize;
@@ -457,7 +457,7 @@ impl State {
                     &mut self.permitlisten
                 };
                 if *n > PERMIT_MAX {
-                    return Err(ErrorKind::OptionsTooMany(name.name()));
+                    return Err(OptionError::TooMany(name.name()));
                 }
                 *n += 1;
                 check_permit(v, name == OptionName::PermitListen).map_err(invalid)?;
@@ -581,7 +581,7 @@ impl<'a> Options<'a> {
     /// The strict policy's extra checks.
     pub(crate) fn check_strict(&self) -> Result<(), Error> {
         if self.has_empty {
-            return Err(Error::at_byte(ErrorKind::OptionEmpty, self.at));
+            return Err(Error::at_byte(OptionError::Empty, self.at));
         }
         let mut cert_authority = false;
         let mut principals_at = None;
@@ -589,7 +589,7 @@ impl<'a> Options<'a> {
         for o in self.iter() {
             let invalid = |reason| {
                 Error::at_byte(
-                    ErrorKind::OptionValue {
+                    OptionError::Value {
                         option: o.name.name(),
                         reason,
                     },
@@ -612,7 +612,7 @@ impl<'a> Options<'a> {
         }
         if let (Some(p), false) = (principals_at, cert_authority) {
             return Err(Error::at_byte(
-                ErrorKind::OptionValue {
+                OptionError::Value {
                     option: "principals",
                     reason: "principals only applies to a cert-authority key",
                 },

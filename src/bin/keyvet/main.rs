@@ -527,7 +527,7 @@ fn check_event(name: &str, json: bool, out: &mut Vec<u8>, event: Event<'_, '_, '
                 writeln!(out, "{name}: {error} [{}]", error.code())?;
                 // The error may be the first finding itself.
                 let shown = match error.kind() {
-                    keyvet::ErrorKind::WeakKey { check, .. } => Some(*check),
+                    keyvet::ErrorKind::Weak(w) => Some(w.check),
                     _ => None,
                 };
                 for f in findings

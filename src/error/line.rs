@@ -1,0 +1,98 @@
+//! The line and the input: length, bytes, and the forms a user may paste
+//! where one public key line belongs (`line.*`, `input.no_key`,
+//! `text.encoding`, `comment.control`, `key.type.unknown`).
+
+use crate::algorithm::Algorithm;
+use crate::format::PrivateKeyKind;
+
+use super::Snippet;
+
+/// Why a line (or a whole input) holds no key keyvet can read.
+///
+/// Each variant has a stable machine code, see [`LineError::code`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    /// The line is longer than the policy's cap.
+    #[error("line is {len} bytes long, over the limit of {max} bytes; a public key line is rarely over 16 KiB")]
+    TooLong {
+        /// Length of the line (or the length read before giving up).
+        len: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// The line is blank or a `#` comment, so it holds no key.
+    #[error("no key on this line: it is blank or a comment")]
+    NoKey,
+    /// A whole input held no key line at all.
+    #[error("the input holds no key: it is empty or has only blank and comment lines")]
+    EmptyInput,
+    /// The line holds a NUL byte.
+    #[error("the line holds a NUL byte; a public key line is plain text")]
+    Nul,
+    /// A line break before the end of the line: more than one line was
+    /// given where one was expected.
+    #[error("a line break inside the line: give one key line at a time")]
+    Newline,
+    /// The line is not valid UTF-8 where text is required.
+    #[error("{0} is not valid UTF-8")]
+    Encoding(&'static str),
+    /// A comment holds a control character (strict policy).
+    #[error("the comment holds the control character {0:#04x}; remove it")]
+    CommentControl(u8),
+    /// A private key was pasted instead of a public key.
+    #[error(
+        "this looks like a private key ({0}), never share it: upload the public key (the .pub file, or the output of `ssh-keygen -y -f KEYFILE`)"
+    )]
+    PrivateKey(PrivateKeyKind),
+    /// An RFC 4716 (`---- BEGIN SSH2 PUBLIC KEY ----`) block, as PuTTYgen writes.
+    #[error(
+        "this is an RFC 4716 / PuTTY public key block; convert it to one OpenSSH line with `ssh-keygen -i -f FILE`"
+    )]
+    Rfc4716,
+    /// A PEM public key (`-----BEGIN PUBLIC KEY-----`, `BEGIN RSA PUBLIC KEY`).
+    #[error("this is a PEM public key; convert it to an OpenSSH line with `ssh-keygen -i -m PKCS8 -f FILE`")]
+    PemPublicKey,
+    /// The line holds only base64: a key wrapped over several lines.
+    #[error(
+        "this line holds only base64 text: the key looks wrapped over several lines; put the whole key on one line"
+    )]
+    Wrapped,
+    /// Key data without a key type word before it.
+    #[error("the key data has no key type before it; the line should start with the type, such as ssh-ed25519")]
+    MissingKeyType,
+    /// A key type word with nothing after it.
+    #[error("key type {0} is not followed by the base64 key data")]
+    MissingKeyData(Algorithm),
+    /// An unknown key type word.
+    #[error("unknown key type '{0}'")]
+    UnknownKeyType(Snippet),
+    /// An SSH protocol 1 RSA key (`bits exponent modulus`).
+    #[error(
+        "this is an SSH-1 RSA key, which OpenSSH no longer supports; generate a new key with `ssh-keygen -t ed25519`"
+    )]
+    Ssh1Key,
+}
+
+impl LineError {
+    /// The stable machine code. Codes never change meaning once published.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            LineError::TooLong { .. } => "line.too_long",
+            LineError::NoKey => "line.no_key",
+            LineError::EmptyInput => "input.no_key",
+            LineError::Nul => "line.nul",
+            LineError::Newline => "line.newline",
+            LineError::Encoding(_) => "text.encoding",
+            LineError::CommentControl(_) => "comment.control",
+            LineError::PrivateKey(_) => "line.private_key",
+            LineError::Rfc4716 => "line.rfc4716",
+            LineError::PemPublicKey => "line.pem",
+            LineError::Wrapped => "line.wrapped",
+            LineError::MissingKeyType => "line.missing_type",
+            LineError::MissingKeyData(_) => "line.missing_key",
+            LineError::UnknownKeyType(_) => "key.type.unknown",
+            LineError::Ssh1Key => "line.ssh1",
+        }
+    }
+}
