@@ -16,11 +16,11 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use keyvet::weak::batch::shared_primes;
-use keyvet::{KeyData, Validator, policy};
+use keyvet::{Checker, KeyData, policy};
 use num_bigint::BigUint;
 
 fn moduli_of(text: &[u8]) -> Vec<Vec<u8>> {
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     text.split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
         .filter_map(|l| match v.check_line(l).ok()?.key().public_key().data() {

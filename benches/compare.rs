@@ -4,7 +4,7 @@
 //! the ssh-keygen-made pool in `benches/data/pool.txt`), each with
 //! `Throughput::Bytes` of the whole file:
 //!
-//! * `keyvet_full`: `Validator::check_line` with `policy::OPENSSH` (EC
+//! * `keyvet_full`: `Checker::check_line` with `policy::OPENSSH` (EC
 //!   points checked, certificate signatures verified), then the SHA-256
 //!   and MD5 fingerprints: the OpenSSH-parity path.
 //! * `keyvet_structural`: the same without EC point checks, signature
@@ -47,7 +47,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use keyvet::{HashAlg, Key, Line, Policy, Validator, policy};
+use keyvet::{Checker, HashAlg, Key, Line, Policy, policy};
 use md5::Md5;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -155,7 +155,7 @@ fn openssh_keys(line: &str) -> Option<(String, String)> {
 }
 
 /// keyvet: check, then both fingerprints.
-fn keyvet_check(v: &mut Validator, line: &[u8]) -> Option<(keyvet::Fingerprint, keyvet::Fingerprint)> {
+fn keyvet_check(v: &mut Checker, line: &[u8]) -> Option<(keyvet::Fingerprint, keyvet::Fingerprint)> {
     let c = v.check_line(line).ok()?;
     Some((c.sha256(), c.md5()))
 }
@@ -163,7 +163,7 @@ fn keyvet_check(v: &mut Validator, line: &[u8]) -> Option<(keyvet::Fingerprint, 
 /// Checks, outside the timing, that the contenders compute the same
 /// fingerprints as keyvet on every line they accept (the floor on plain
 /// keys only: for a certificate it hashes the whole blob).
-fn agree(v: &mut Validator, lines: &[&str], buf: &mut Vec<u8>) {
+fn agree(v: &mut Checker, lines: &[&str], buf: &mut Vec<u8>) {
     for l in lines {
         let (sha, md5) = keyvet_check(v, l.as_bytes()).unwrap_or_else(|| panic!("keyvet rejects {l}"));
         let is_cert = l.contains("-cert-v01@openssh.com ");
@@ -277,9 +277,9 @@ fn group(c: &mut Criterion, corpus: &corpus::Corpus, samples: usize, started: Sy
         .collect();
 
     // Rejections, counted once, and one timed pass of each contender.
-    let mut full = Validator::new(policy::OPENSSH);
-    let mut structural = Validator::new(STRUCTURAL);
-    let mut ec = Validator::new(EC_POINTS);
+    let mut full = Checker::new(policy::OPENSSH);
+    let mut structural = Checker::new(STRUCTURAL);
+    let mut ec = Checker::new(EC_POINTS);
     let mut buf = Vec::new();
     agree(&mut structural, &lines_s, &mut buf);
     let mut rejected = BTreeMap::new();

@@ -5,7 +5,7 @@
 //!   uncompressed point against `PublicKey::from_sec1_bytes` of the curve's
 //!   crate (which is what checks the point: on the curve, not the
 //!   identity).
-//! * `cert_signature/{keyvet,direct}_<ca>`: `keyvet::verify::certificate`
+//! * `cert_signature/{keyvet,direct}_<ca>`: `keyvet::signature::verify`
 //!   on a parsed certificate from `corpus/valid/certs` against the same
 //!   work done with the crates directly from bytes taken out of the
 //!   certificate beforehand: the verifying key built from its bytes, the
@@ -216,10 +216,10 @@ fn cert_signatures(c: &mut Criterion) {
             panic!("{file}: not a certificate")
         };
         let direct = direct(&cert);
-        assert_eq!(keyvet::verify::certificate(&cert), Ok(()), "{file}");
+        assert_eq!(keyvet::signature::verify(&cert), Ok(()), "{file}");
         assert!(direct(), "{file}: the direct path does not verify");
         g.bench_function(format!("keyvet_{ca}"), |b| {
-            b.iter(|| black_box(keyvet::verify::certificate(black_box(&cert))))
+            b.iter(|| black_box(keyvet::signature::verify(black_box(&cert))))
         });
         g.bench_function(format!("direct_{ca}"), |b| b.iter(|| black_box(direct())));
         names.push(ca.to_string());

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use base64::Engine;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use keyvet::{Curve, HashAlg, Key, Line, Policy, Validator, policy};
+use keyvet::{Checker, Curve, HashAlg, Key, Line, Policy, policy};
 use num_bigint::BigUint;
 
 fn lines() -> Vec<Vec<u8>> {
@@ -27,7 +27,7 @@ fn lines() -> Vec<Vec<u8>> {
             if p.extension().is_some_and(|x| x == "pub") {
                 let bytes = std::fs::read(&p).unwrap_or_default();
                 for l in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-                    if Validator::new(policy::OPENSSH).check_line(l).is_ok() {
+                    if Checker::new(policy::OPENSSH).check_line(l).is_ok() {
                         out.push(l.to_vec());
                     }
                 }
@@ -104,7 +104,7 @@ fn stages(c: &mut Criterion) {
         ),
         ("check_openssh_full", policy::OPENSSH),
     ] {
-        let mut v = Validator::new(p);
+        let mut v = Checker::new(p);
         g.bench_function(format!("{name}+fingerprints"), |b| {
             b.iter(|| {
                 for l in &lines {

@@ -14,7 +14,7 @@ FUZZ=$PWD
 SRC=$(cd .. && pwd)/corpus
 [ -d "$SRC/valid" ] || { echo "seed.sh: no corpus at $SRC" >&2; exit 2; }
 
-ALL=(line keygen_line blob options file convert cert parallel structured roundtrip differential)
+ALL=(line listing_line blob options file convert cert parallel structured roundtrip differential)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 want() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 
@@ -62,7 +62,7 @@ for f in "${KEYFILES[@]}"; do
     for l in "$TMP"/l.*; do
         [ -e "$l" ] || continue
         put line "$l"
-        put keygen_line "$l"
+        put listing_line "$l"
         put differential "$l"
         # The options field of authorized_keys lines (the first token when
         # it is not a key type or a comment).

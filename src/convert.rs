@@ -19,12 +19,12 @@
 //! The result, a [`Converted`], holds the SSH key blob (what [`Key::parse`]
 //! accepts; it has been parsed once already), the comment when the input
 //! carries one, and the [`Format`] it came from. It is *not* checked against
-//! a policy: run [`crate::Validator::check_blob`] (or `check_line` on
+//! a policy: run [`crate::Checker::check_blob`] (or `check_line` on
 //! [`Converted::line`]) as for any other key.
 //!
 //! ```
 //! use keyvet::convert::{self, Format};
-//! use keyvet::{Validator, policy};
+//! use keyvet::{Checker, policy};
 //! let block = b"---- BEGIN SSH2 PUBLIC KEY ----\n\
 //! Comment: \"alice@example\"\n\
 //! AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy\n\
@@ -36,7 +36,7 @@
 //!     c.line(),
 //!     b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy alice@example"
 //! );
-//! let v = Validator::new(policy::STRICT);
+//! let v = Checker::new(policy::STRICT);
 //! assert!(v.check_blob(c.blob()).is_ok());
 //!
 //! let err = convert::to_openssh(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n")
@@ -257,7 +257,7 @@ fn openssh_line(lines: &[text::TextLine<'_>]) -> Result<Converted, Error> {
         .with_line(l.number));
     }
     let mut blob = Vec::new();
-    crate::validate::decode_base64(parsed.base64(), &mut blob, MAX_DECODED)
+    crate::base64::decode_base64(parsed.base64(), &mut blob, MAX_DECODED)
         .map_err(|e| shift(e, parsed.base64_offset()).with_line(l.number))?;
     let key = Key::parse(&blob).map_err(|e| e.or_byte(parsed.base64_offset()).with_line(l.number))?;
     if key.algorithm() != parsed.algorithm() {
@@ -321,7 +321,7 @@ impl Derived {
 /// `-----BEGIN OPENSSH PRIVATE KEY-----` and LF, with LF line ends and a
 /// newline after the END line; else the first PEM block whose label
 /// OpenSSL reads as a private key, which must be RSA, DSA or ECDSA.
-pub(crate) fn keygen_private(file: &[u8]) -> Result<Derived, Error> {
+pub(crate) fn listing_private(file: &[u8]) -> Result<Derived, Error> {
     if file.len() > MAX_INPUT {
         return Err(Error::new(ConvertError::TooLarge {
             len: file.len(),
@@ -329,14 +329,14 @@ pub(crate) fn keygen_private(file: &[u8]) -> Result<Derived, Error> {
         }));
     }
     let openssh_err = if file.starts_with(openssh::MARK_BEGIN) {
-        match openssh::keygen(file) {
+        match openssh::listing(file) {
             Ok(d) => return Ok(d),
             Err(e) => Some(e),
         }
     } else {
         None
     };
-    match pem::keygen(file) {
+    match pem::listing(file) {
         Ok(Some(d)) => Ok(d),
         Ok(None) => Err(openssh_err.unwrap_or_else(|| {
             if openssh::looks_like_openssh(file) {

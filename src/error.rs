@@ -156,8 +156,8 @@ pub struct BlobPosition {
 /// A rejection: its kind, and where in the input it happened.
 ///
 /// ```
-/// use keyvet::{Validator, policy};
-/// let mut v = Validator::new(policy::STRICT);
+/// use keyvet::{Checker, policy};
+/// let mut v = Checker::new(policy::STRICT);
 /// let err = v.check_line(b"ssh-ed25519 AAAA!AAA").unwrap_err();
 /// assert_eq!(err.code(), "base64.symbol");
 /// assert_eq!(err.byte(), Some(16));

@@ -2,7 +2,7 @@
 //!
 //! [`Key::parse`] applies OpenSSH 9.2's parsing rules (`sshkey_from_blob`):
 //! what it accepts, OpenSSH's parser accepts too, except the checks that need
-//! curve arithmetic or signature verification, which [`crate::Validator`]
+//! curve arithmetic or signature verification, which [`crate::Checker`]
 //! runs according to its policy. Every value borrows from the blob.
 
 use std::fmt;

@@ -6,13 +6,13 @@
 //! * [`Line`] borrows the text of a line: type word and base64 as `&str`,
 //!   options and comment as the bytes they are (sshd treats them as bytes).
 //! * base64 is decoded into a buffer the caller owns ([`decode_base64`]) or
-//!   into the reusable buffer of a [`Validator`]; [`Key`], [`PublicKey`] and
+//!   into the reusable buffer of a [`Checker`]; [`Key`], [`PublicKey`] and
 //!   [`Certificate`] borrow that buffer and keep the raw slices of their
 //!   fields.
 //! * Fingerprints hash the blob's own bytes when they are canonical, and a
 //!   streamed canonical re-encoding otherwise: never an allocation.
 //!
-//! Once a [`Validator`]'s buffer has grown to the largest key seen,
+//! Once a [`Checker`]'s buffer has grown to the largest key seen,
 //! validating a line allocates nothing, except inside the `rsa` and `dsa`
 //! crates when a certificate's RSA or DSA CA signature is verified.
 //!
@@ -23,8 +23,8 @@
 //!
 //! # Example
 //! ```
-//! use keyvet::{Validator, policy, HashAlg};
-//! let mut v = Validator::new(policy::STRICT);
+//! use keyvet::{Checker, policy, HashAlg};
+//! let mut v = Checker::new(policy::STRICT);
 //! let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy alice";
 //! let key = v.check_line(line).unwrap();
 //! println!("{} {} {}", key.bits(), key.fingerprint(HashAlg::Sha256), key.algorithm());
@@ -44,28 +44,32 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 mod algorithm;
+mod base64;
 pub mod cert;
-pub mod certcheck;
+mod checker;
 pub mod convert;
 mod ec;
 mod error;
 pub mod fingerprint;
 mod format;
 mod key;
-pub mod keygen;
 pub mod line;
+pub mod listing;
+pub mod login;
 mod meter;
 pub mod policy;
 pub mod profile;
+mod rules;
 pub mod screening;
+pub mod signature;
 pub mod stream;
-mod validate;
-pub mod verify;
 pub mod weak;
 pub mod wire;
 
 pub use algorithm::{Algorithm, AlgorithmSet, CertVersion, Curve, KeyType};
+pub use base64::decode_base64;
 pub use cert::{CertType, Certificate};
+pub use checker::{Checked, Checker};
 pub use ec::check_point as check_ec_point;
 pub use error::{
     Base64Error, BlobPosition, CertError, CertList, ConvertError, Error, ErrorKind, KeyError, LineError, OptionError,
@@ -79,7 +83,6 @@ pub use key::{
 };
 pub use line::Line;
 pub use policy::Policy;
-pub use validate::{Checked, Validator, decode_base64};
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../README.md")]

@@ -29,7 +29,7 @@ use crate::format::PrivateKeyKind;
 
 /// The two readings `ssh-keygen -l` tries for a line.
 #[derive(Debug)]
-pub(crate) struct KeygenCandidates<'a> {
+pub(crate) struct ListingCandidates<'a> {
     /// A key at the start of the line.
     pub(crate) direct: Result<Line<'a>, Error>,
     /// A key after the leading field, when there is one.
@@ -38,9 +38,9 @@ pub(crate) struct KeygenCandidates<'a> {
     pub(crate) starts_with_type: bool,
 }
 
-impl<'a> KeygenCandidates<'a> {
-    fn only(direct: Result<Line<'a>, Error>) -> KeygenCandidates<'a> {
-        KeygenCandidates {
+impl<'a> ListingCandidates<'a> {
+    fn only(direct: Result<Line<'a>, Error>) -> ListingCandidates<'a> {
+        ListingCandidates {
             direct,
             after_prefix: None,
             starts_with_type: false,
@@ -209,15 +209,15 @@ impl<'a> Line<'a> {
     /// authorized_keys options, not checked), separated by one blank.
     /// Returns the key-at-start parse first when the first field is a key
     /// type, else the parse after the leading field.
-    pub(crate) fn parse_keygen_candidates(input: &'a [u8]) -> KeygenCandidates<'a> {
+    pub(crate) fn parse_listing_candidates(input: &'a [u8]) -> ListingCandidates<'a> {
         let (s, cr) = trim_eol_cr(input);
         crate::meter::charge(s.len());
         if let Some(at) = memchr::memchr2(0, b'\n', s) {
-            return KeygenCandidates::only(Err(Error::at_byte(nul_or_newline(s[at]), at)));
+            return ListingCandidates::only(Err(Error::at_byte(nul_or_newline(s[at]), at)));
         }
         let i = first_nonblank(s);
         if i == s.len() || s[i] == b'#' {
-            return KeygenCandidates::only(Err(Error::at_byte(LineError::NoKey, i)));
+            return ListingCandidates::only(Err(Error::at_byte(LineError::NoKey, i)));
         }
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         let starts_with_type = algorithm::lookup(first).is_some();
@@ -231,7 +231,7 @@ impl<'a> Line<'a> {
         };
         // ssh-keygen skips the leading field unless the line starts with a
         // non-zero number followed by a blank (an SSH-1 key).
-        let mut out = KeygenCandidates {
+        let mut out = ListingCandidates {
             direct,
             after_prefix: None,
             starts_with_type,
@@ -568,11 +568,11 @@ mod tests {
 
     #[test]
     fn keygen_candidates() {
-        let c = Line::parse_keygen_candidates(b"host1,host2 ssh-ed25519 AAAA");
+        let c = Line::parse_listing_candidates(b"host1,host2 ssh-ed25519 AAAA");
         assert!(c.direct.is_err());
         let b = c.after_prefix.unwrap().unwrap();
         assert_eq!(b.prefix(), Some(&b"host1,host2"[..]));
-        let c = Line::parse_keygen_candidates(b"2048 35 1234");
+        let c = Line::parse_listing_candidates(b"2048 35 1234");
         assert!(c.after_prefix.is_none());
         assert!(strtol_nonzero_then_blank(b"-5 x"));
         assert!(!strtol_nonzero_then_blank(b"0 x"));

@@ -41,7 +41,7 @@ pub(crate) fn measure<T>(f: impl FnOnce() -> T) -> (T, u64) {
 mod tests {
     use super::measure;
     use crate::line::Options;
-    use crate::{Key, Line, Policy, Validator, convert, policy};
+    use crate::{Checker, Key, Line, Policy, convert, policy};
     use base64::Engine;
 
     const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy me";
@@ -51,16 +51,16 @@ mod tests {
     fn every_line_entry(input: &[u8]) {
         let _ = Line::parse(input);
         let _ = Line::parse_key(input);
-        let _ = Line::parse_keygen_candidates(input);
+        let _ = Line::parse_listing_candidates(input);
         for p in [policy::OPENSSH, policy::STRICT] {
             let p = Policy {
                 max_line_len: usize::MAX,
                 ..p
             };
-            let mut v = Validator::new(p);
+            let mut v = Checker::new(p);
             let _ = v.check_line(input).map(|c| c.bits());
             let _ = v.check_key_line(input).map(|c| c.bits());
-            let _ = v.check_keygen_line(input).map(|c| c.bits());
+            let _ = v.check_listing_line(input).map(|c| c.bits());
         }
         let _ = convert::to_openssh(input);
     }
@@ -261,7 +261,7 @@ mod tests {
     fn every_blob_entry(blob: &[u8]) {
         let _ = Key::parse(blob);
         for p in [policy::OPENSSH, policy::STRICT] {
-            let _ = Validator::new(p).check_blob(blob);
+            let _ = Checker::new(p).check_blob(blob);
         }
         let line = format!(
             "ssh-ed25519-cert-v01@openssh.com {}",
@@ -363,7 +363,7 @@ mod tests {
         // terms; run to the end it would take about bits / 2).
         let run = |p: Policy, line: &[u8]| {
             measure(|| {
-                let _ = Validator::new(p).check_line(line);
+                let _ = Checker::new(p).check_line(line);
             })
             .1
         };

@@ -39,10 +39,10 @@ use std::fmt::Write as _;
 use rand_core::{OsRng, RngCore};
 use serde_json::{Map, Value, json};
 
+use crate::checker::Checker;
 use crate::error::{Error, ErrorKind, LineError};
 use crate::fingerprint::HashAlg;
 use crate::policy::Policy;
-use crate::validate::Validator;
 use crate::{Algorithm, AlgorithmSet};
 
 pub use store::{Conflict, FileStore, KeyStore, MemoryStore, StoredKey};
@@ -521,7 +521,7 @@ impl Profile {
         let mut lines = trimmed.lines().filter(|l| !crate::line::is_skipped(l.as_bytes()));
         let first = lines.next().unwrap_or("");
         let single = lines.next().is_none();
-        let mut v = Validator::new(self.policy);
+        let mut v = Checker::new(self.policy);
         if single {
             match v.check_line(first.as_bytes()) {
                 Ok(c) => return Ok(KeyFacts::of(&c, None)),
@@ -721,7 +721,7 @@ impl Profile {
         let Ok(key) = create::create_key(kind, &create::generated_comment()) else {
             return fail(Rejection::Internal);
         };
-        let mut v = Validator::new(crate::policy::STRICT);
+        let mut v = Checker::new(crate::policy::STRICT);
         let sha256 = match v.check_line(key.public_line.as_bytes()) {
             Ok(c) => c.fingerprint(HashAlg::Sha256).to_string(),
             Err(_) => return fail(Rejection::Internal),

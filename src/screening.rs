@@ -260,8 +260,8 @@ impl fmt::Display for Finding {
 /// (slots past the end keep whatever an earlier check left there):
 ///
 /// ```
-/// use keyvet::{Validator, policy};
-/// let mut v = Validator::new(policy::STRICT);
+/// use keyvet::{Checker, policy};
+/// let mut v = Checker::new(policy::STRICT);
 /// let weak = std::fs::read("corpus/weak/rsa/small-factor-3.pub").unwrap();
 /// assert!(v.check_line(&weak).is_err());
 /// assert!(!v.last_findings().is_empty());

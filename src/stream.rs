@@ -14,14 +14,14 @@ use zeroize::Zeroizing;
 
 mod par;
 
-pub use par::{Parallel, par_check, par_keygen};
+pub use par::{Parallel, par_check, par_listing};
 
+use crate::checker::{Checked, Checker};
 use crate::convert;
 use crate::error::{ConvertError, Error, ErrorKind, LineError};
 use crate::key::KeyData;
-use crate::keygen::ShownComment;
 use crate::line::{self, LineReader, RawLine};
-use crate::validate::{Checked, Validator};
+use crate::listing::ShownComment;
 use crate::weak::{Check, Findings, Severity, batch};
 
 /// What one line of an input turned out to be.
@@ -72,16 +72,16 @@ pub struct Summary {
     pub valid: u64,
     /// Invalid key lines (an input without key lines counts as one).
     pub invalid: u64,
-    /// [`keygen`] read the input as a private key file (its first line
+    /// [`listing`] read the input as a private key file (its first line
     /// mentions `PRIVATE KEY`) and found no key in it: no public key line,
     /// and no public half it could derive from the private key (the reason
-    /// was reported as an invalid line). [`keygen_file`] has also tried
-    /// `FILE.pub` by then; after [`keygen`], a caller with a file system may
+    /// was reported as an invalid line). [`listing_file`] has also tried
+    /// `FILE.pub` by then; after [`listing`], a caller with a file system may
     /// try it.
     pub private_key_file: bool,
 }
 
-/// Where an input comes from, for [`keygen`].
+/// Where an input comes from, for [`listing`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source<'a> {
     /// Standard input.
@@ -119,9 +119,9 @@ const PUTTY: &[u8] = b"PuTTY-User-Key-File-";
 /// without any key line is reported as [`LineError::EmptyInput`] at line 0.
 ///
 /// ```
-/// use keyvet::{Validator, policy, stream::{self, Event}};
+/// use keyvet::{Checker, policy, stream::{self, Event}};
 /// let input = b"# keys\nssh-ed25519 AAAA!\n";
-/// let mut v = Validator::new(policy::STRICT);
+/// let mut v = Checker::new(policy::STRICT);
 /// let mut codes = Vec::new();
 /// let s = stream::check(&input[..], &mut v, |e| {
 ///     if let Event::Invalid { line, error, .. } = e { codes.push((line, error.code())); }
@@ -135,7 +135,7 @@ const PUTTY: &[u8] = b"PuTTY-User-Key-File-";
 /// I/O errors of the input, and errors returned by `f`.
 pub fn check<R: BufRead>(
     input: R,
-    v: &mut Validator,
+    v: &mut Checker,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
     let mut batch = Batch::new();
@@ -166,8 +166,8 @@ pub fn check<R: BufRead>(
 /// summary does not count those findings.
 ///
 /// ```
-/// use keyvet::{Validator, policy, stream::{self, Batch}};
-/// let mut v = Validator::new(policy::STRICT);
+/// use keyvet::{Checker, policy, stream::{self, Batch}};
+/// let mut v = Checker::new(policy::STRICT);
 /// let mut batch = Batch::new();
 /// for (source, name) in ["shared-prime-a.pub", "shared-prime-b.pub"].iter().enumerate() {
 ///     let input = std::fs::read(format!("corpus/weak/rsa/{name}")).unwrap();
@@ -181,7 +181,7 @@ pub fn check<R: BufRead>(
 /// I/O errors of the input, and errors returned by `f`.
 pub fn check_into<R: BufRead>(
     input: R,
-    v: &mut Validator,
+    v: &mut Checker,
     source: u32,
     batch: &mut Batch,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
@@ -225,7 +225,7 @@ fn too_long(
 pub(crate) fn check_one(
     raw: RawLine<'_>,
     max: usize,
-    v: &mut Validator,
+    v: &mut Checker,
     state: &mut CheckState,
     source: u32,
     batch: &mut Batch,
@@ -407,7 +407,7 @@ impl Batch {
 /// When the first line of a file mentions `PRIVATE KEY`, ssh-keygen reads
 /// the file as a private key file (`fingerprint_private`): it shows the
 /// first bare public key line in it (with its comment up to a CR, or the file
-/// name when it has none); failing that, `FILE.pub` (see [`keygen_file`],
+/// name when it has none); failing that, `FILE.pub` (see [`listing_file`],
 /// which takes it); failing that, the public half of the private key itself,
 /// read from the rest of the input:
 ///
@@ -435,24 +435,24 @@ impl Batch {
 ///
 /// # Errors
 /// I/O errors of the input, and errors returned by `f`.
-pub fn keygen<R: BufRead>(
+pub fn listing<R: BufRead>(
     input: R,
     source: Source<'_>,
-    v: &mut Validator,
+    v: &mut Checker,
     f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
-    keygen_inner(input, source, || None::<io::Empty>, v, f)
+    listing_inner(input, source, || None::<io::Empty>, v, f)
 }
 
-/// [`keygen`] for a file, with ssh-keygen's full order when the file is a
+/// [`listing`] for a file, with ssh-keygen's full order when the file is a
 /// private key file: a public key line in the file, then `FILE.pub` (read
-/// with [`keygen_public_file`], shown with its comment or the name
+/// with [`listing_public_file`], shown with its comment or the name
 /// `FILE.pub`), then the public half of the private key. `pub_file` is
 /// called only when `FILE.pub` is needed; it returns `None` when there is no
 /// such file (or it cannot be opened, which ssh-keygen treats alike).
 ///
 /// ```
-/// use keyvet::{Validator, policy, stream::{self, Event}, HashAlg};
+/// use keyvet::{Checker, policy, stream::{self, Event}, HashAlg};
 /// // A throw-away test key.
 /// let key = b"-----BEGIN OPENSSH PRIVATE KEY-----
 /// b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
@@ -462,12 +462,12 @@ pub fn keygen<R: BufRead>(
 /// ELf35N2s6gr4AkJFtPOEAAAAEHRlc3RAZXhhbXBsZS5jb20BAgMEBQ==
 /// -----END OPENSSH PRIVATE KEY-----
 /// ";
-/// let mut v = Validator::new(policy::OPENSSH);
+/// let mut v = Checker::new(policy::OPENSSH);
 /// let mut shown = Vec::new();
 /// // No FILE.pub beside it: the public half comes from the key itself.
-/// stream::keygen_file(&key[..], "id_ed25519", || None::<&[u8]>, &mut v, |e| {
+/// stream::listing_file(&key[..], "id_ed25519", || None::<&[u8]>, &mut v, |e| {
 ///     if let Event::Key { checked, comment, .. } = e {
-///         shown.push(checked.keygen_line_with(HashAlg::Sha256, comment).to_string());
+///         shown.push(checked.listing_line_with(HashAlg::Sha256, comment).to_string());
 ///     }
 ///     Ok(())
 /// })
@@ -477,14 +477,14 @@ pub fn keygen<R: BufRead>(
 ///
 /// # Errors
 /// I/O errors of the input and of `FILE.pub`, and errors returned by `f`.
-pub fn keygen_file<R: BufRead, P: BufRead>(
+pub fn listing_file<R: BufRead, P: BufRead>(
     input: R,
     name: &str,
     pub_file: impl FnOnce() -> Option<P>,
-    v: &mut Validator,
+    v: &mut Checker,
     f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
-    keygen_inner(input, Source::File(name), pub_file, v, f)
+    listing_inner(input, Source::File(name), pub_file, v, f)
 }
 
 /// The bytes of a private key file, kept from its second line on while it
@@ -565,11 +565,11 @@ impl<R: BufRead> BufRead for Tee<'_, R> {
     }
 }
 
-fn keygen_inner<R: BufRead, P: BufRead>(
+fn listing_inner<R: BufRead, P: BufRead>(
     input: R,
     source: Source<'_>,
     pub_file: impl FnOnce() -> Option<P>,
-    v: &mut Validator,
+    v: &mut Checker,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
     let max = v.policy().max_line_len;
@@ -585,7 +585,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
     let mut reader = LineReader::new(&mut tee, max);
     while let Some(raw) = reader.next_line()? {
         let RawLine::Line { number, bytes } = raw else {
-            keygen_one(raw, max, v, &mut block, &mut s, &mut f)?;
+            listing_one(raw, max, v, &mut block, &mut s, &mut f)?;
             continue;
         };
         if let (1, Source::File(name)) = (number, source)
@@ -604,7 +604,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
                 Flow::Next => continue,
             }
         }
-        keygen_one(RawLine::Line { number, bytes }, max, v, &mut block, &mut s, &mut f)?;
+        listing_one(RawLine::Line { number, bytes }, max, v, &mut block, &mut s, &mut f)?;
     }
     drop(reader);
     if let Some(PublicSearch { name, .. }) = private {
@@ -619,7 +619,7 @@ fn keygen_inner<R: BufRead, P: BufRead>(
         private_key_file(name, begin.unwrap_or(1), &rec, pub_file, v, &mut f, &mut s)?;
         return Ok(s);
     }
-    keygen_end(&mut s, &mut f)?;
+    listing_end(&mut s, &mut f)?;
     Ok(s)
 }
 
@@ -630,16 +630,16 @@ pub(crate) fn reads_as_private_key_file(first: &[u8], p: &crate::Policy) -> bool
     !line::is_skipped(visible) && visible.windows(11).any(|w| w == b"PRIVATE KEY")
 }
 
-/// What [`keygen`] carries from one line to the next: inside a pasted
+/// What [`listing`] carries from one line to the next: inside a pasted
 /// block, the line that ends it.
-pub(crate) type KeygenState = Option<&'static [u8]>;
+pub(crate) type ListingState = Option<&'static [u8]>;
 
-/// One line of [`keygen`] (after the private key file question).
-pub(crate) fn keygen_one(
+/// One line of [`listing`] (after the private key file question).
+pub(crate) fn listing_one(
     raw: RawLine<'_>,
     max: usize,
-    v: &mut Validator,
-    block: &mut KeygenState,
+    v: &mut Checker,
+    block: &mut ListingState,
     s: &mut Summary,
     f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<()> {
@@ -652,7 +652,7 @@ pub(crate) fn keygen_one(
         return Ok(());
     }
     let block_ends = block.is_some_and(|end| trim_start(bytes).starts_with(end));
-    match v.check_keygen_line(bytes) {
+    match v.check_listing_line(bytes) {
         Ok(c) => {
             s.valid += 1;
             f(Event::Key {
@@ -689,8 +689,8 @@ pub(crate) fn keygen_one(
     Ok(())
 }
 
-/// The end of a [`keygen`] input: one without any valid key fails.
-pub(crate) fn keygen_end(s: &mut Summary, f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>) -> io::Result<()> {
+/// The end of a [`listing`] input: one without any valid key fails.
+pub(crate) fn listing_end(s: &mut Summary, f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>) -> io::Result<()> {
     if s.valid == 0 {
         s.invalid += 1;
         f(Event::Invalid {
@@ -710,13 +710,13 @@ fn private_key_file<P: BufRead>(
     line: u64,
     rec: &RefCell<Recording>,
     pub_file: impl FnOnce() -> Option<P>,
-    v: &mut Validator,
+    v: &mut Checker,
     f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
     s: &mut Summary,
 ) -> io::Result<()> {
     if let Some(p) = pub_file() {
         let pubname = format!("{name}.pub");
-        let found = keygen_public_file(p, &pubname, v, &mut *f)?;
+        let found = listing_public_file(p, &pubname, v, &mut *f)?;
         if found.valid > 0 {
             s.valid += found.valid;
             s.private_key_file = false;
@@ -730,7 +730,7 @@ fn private_key_file<P: BufRead>(
             max: convert::MAX_INPUT,
         }))
     } else {
-        convert::keygen_private(&rec.buf)
+        convert::listing_private(&rec.buf)
     };
     let text = derived.and_then(|d| d.key_line().map(|t| (t, d.comment)));
     let error = match text {
@@ -770,10 +770,10 @@ fn private_key_file<P: BufRead>(
 ///
 /// # Errors
 /// I/O errors of the input, and errors returned by `f`.
-pub fn keygen_public_file<R: BufRead>(
+pub fn listing_public_file<R: BufRead>(
     input: R,
     name: &str,
-    v: &mut Validator,
+    v: &mut Checker,
     mut f: impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
 ) -> io::Result<Summary> {
     let max = v.policy().max_line_len;
@@ -824,7 +824,7 @@ fn public_key_line(
     number: u64,
     bytes: &[u8],
     search: &mut PublicSearch<'_>,
-    v: &mut Validator,
+    v: &mut Checker,
     f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
     s: &mut Summary,
 ) -> io::Result<Flow> {

@@ -44,8 +44,8 @@ pub use blocklist::Blocklist;
 ///
 /// ```
 /// use keyvet::weak::{self, Screening, Findings};
-/// use keyvet::{Validator, policy};
-/// let mut v = Validator::new(policy::OPENSSH);
+/// use keyvet::{Checker, policy};
+/// let mut v = Checker::new(policy::OPENSSH);
 /// let line = std::fs::read("corpus/valid/rsa-1024.pub").unwrap();
 /// let c = v.check_line(&line).unwrap();
 /// let mut f = Findings::default();

@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use keyvet::weak::Screening;
-use keyvet::{HashAlg, Key, KeyData, Policy, Validator, policy};
+use keyvet::{Checker, HashAlg, Key, KeyData, Policy, policy};
 
 struct Counting;
 
@@ -44,14 +44,14 @@ static GLOBAL: Counting = Counting;
 
 /// Does checking this line verify an RSA or DSA CA signature? Those run in
 /// the `rsa` and `dsa` crates, which allocate big integers.
-fn rsa_or_dsa_signed(v: &mut Validator, line: &[u8]) -> bool {
+fn rsa_or_dsa_signed(v: &mut Checker, line: &[u8]) -> bool {
     match v.check_line(line).map(|c| *c.key()) {
         Ok(Key::Cert(c)) => matches!(c.signature_key().key().data(), KeyData::Rsa(_) | KeyData::Dsa(_)),
         _ => false,
     }
 }
 
-fn count(v: &mut Validator, lines: &[Vec<u8>]) -> (usize, usize) {
+fn count(v: &mut Checker, lines: &[Vec<u8>]) -> (usize, usize) {
     let mut valid = 0;
     ALLOCS.store(0, Ordering::SeqCst);
     COUNTING.store(true, Ordering::SeqCst);
@@ -106,7 +106,7 @@ fn no_allocation_after_warm_up() {
             ..policy::STRICT
         },
     ] {
-        let mut v = Validator::new(p);
+        let mut v = Checker::new(p);
         let (plain, rsa_signed): (Vec<_>, Vec<_>) = lines.iter().cloned().partition(|l| !rsa_or_dsa_signed(&mut v, l));
         // Warm up, then count.
         count(&mut v, &plain);
@@ -116,7 +116,7 @@ fn no_allocation_after_warm_up() {
 
         // RSA/DSA-signed certificates: everything but the signature check in
         // the rsa/dsa crates is allocation-free too.
-        let mut nosig = Validator::new(Policy {
+        let mut nosig = Checker::new(Policy {
             verify_signatures: false,
             ..p
         });
@@ -132,7 +132,7 @@ fn no_allocation_after_warm_up() {
     // The strict preset with its weak-key screening: allocation-free for
     // every key but RSA and DSA ones (and certificates signed by them),
     // whose checks use num-bigint; those allocate a bounded amount.
-    let mut v = Validator::new(policy::STRICT);
+    let mut v = Checker::new(policy::STRICT);
     let (curves, bignum): (Vec<_>, Vec<_>) = lines.iter().cloned().partition(|l| !uses_bignum(&mut v, l));
     count(&mut v, &curves);
     let (allocs, valid) = count(&mut v, &curves);
@@ -152,7 +152,7 @@ fn no_allocation_after_warm_up() {
 /// an RSA/DSA signature)?
 /// Whether screening the line's key (accepted or not: a refused key that
 /// parses is screened too) needs num-bigint.
-fn uses_bignum(v: &mut Validator, line: &[u8]) -> bool {
+fn uses_bignum(v: &mut Checker, line: &[u8]) -> bool {
     if let Ok(c) = v.check_line(line) {
         return has_bignum(*c.key());
     }

@@ -8,10 +8,10 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{Tsv, corpus_root};
-use keyvet::certcheck::{self, Refusal, Request, TrustedCa};
-use keyvet::{CertType, Key, Validator, policy};
+use keyvet::login::{self, Refusal, Request, TrustedCa};
+use keyvet::{CertType, Checker, Key, policy};
 
-fn read_key(file: &str, v: &mut Validator) -> Result<Vec<u8>, keyvet::Error> {
+fn read_key(file: &str, v: &mut Checker) -> Result<Vec<u8>, keyvet::Error> {
     let text = std::fs::read(corpus_root().join("certcheck").join(file)).unwrap();
     v.check_line(&text).map(|c| c.key().raw().to_vec())
 }
@@ -29,10 +29,10 @@ fn every_question_gets_openssh_answer() {
         col("expected"),
     );
     let mut reasons_seen = BTreeSet::new();
-    let mut strict = Validator::new(policy::STRICT);
+    let mut strict = Checker::new(policy::STRICT);
     // The openssh policy parses like OpenSSH (verifying the CA signature);
     // the strict one also refuses a certificate whose options repeat.
-    let mut openssh = Validator::new(policy::OPENSSH);
+    let mut openssh = Checker::new(policy::OPENSSH);
     for r in &t.rows {
         let blob = read_key(&r[path], &mut openssh).unwrap_or_else(|e| panic!("{}: {e}", r[path]));
         match read_key(&r[path], &mut strict) {
@@ -67,7 +67,7 @@ fn every_question_gets_openssh_answer() {
                 // host check does not.
                 require_principals: cert_type == CertType::User,
             };
-            let got = match certcheck::check(&cert, &req) {
+            let got = match login::check(&cert, &req) {
                 Ok(()) => "ok".to_owned(),
                 Err(refusals) => {
                     let first = refusals.iter().next().unwrap();
@@ -101,7 +101,7 @@ fn every_question_gets_openssh_answer() {
 /// A certificate with several faults lists them all, in OpenSSH's order.
 #[test]
 fn every_reason_is_listed_in_order() {
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     let blob = read_key("user-other-ca-expired-cert.pub", &mut v).unwrap();
     let ca = read_key("user-ca.pub", &mut v).unwrap();
     let Key::Cert(cert) = Key::parse(&blob).unwrap() else {
@@ -115,11 +115,7 @@ fn every_reason_is_listed_in_order() {
         client_address: None,
         require_principals: true,
     };
-    let ids: Vec<&str> = certcheck::check(&cert, &req)
-        .unwrap_err()
-        .iter()
-        .map(Refusal::id)
-        .collect();
+    let ids: Vec<&str> = login::check(&cert, &req).unwrap_err().iter().map(Refusal::id).collect();
     assert_eq!(
         ids,
         ["cert.ca.untrusted", "cert.type", "cert.expired", "cert.principal"]
@@ -130,7 +126,7 @@ fn every_reason_is_listed_in_order() {
 /// is refused; without an address only the syntax is checked.
 #[test]
 fn source_address_against_the_client() {
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     let blob = read_key("user-source-address-cert.pub", &mut v).unwrap();
     let ca = read_key("user-ca.pub", &mut v).unwrap();
     let Key::Cert(cert) = Key::parse(&blob).unwrap() else {
@@ -146,10 +142,10 @@ fn source_address_against_the_client() {
         require_principals: true,
     };
     for inside in ["10.1.2.3", "127.0.0.1", "::1"] {
-        assert_eq!(certcheck::check(&cert, &req(inside)), Ok(()), "{inside}");
+        assert_eq!(login::check(&cert, &req(inside)), Ok(()), "{inside}");
     }
     for outside in ["11.0.0.1", "192.168.1.1", "::2"] {
-        let ids: Vec<&str> = certcheck::check(&cert, &req(outside))
+        let ids: Vec<&str> = login::check(&cert, &req(outside))
             .unwrap_err()
             .iter()
             .map(Refusal::id)

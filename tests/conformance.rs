@@ -13,10 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::{Tsv, check_codes, conformance_root, corpus_root, keygen_output, nth_line};
 use keyvet::convert;
-use keyvet::keygen::ShownComment;
 use keyvet::line::Options;
+use keyvet::listing::ShownComment;
 use keyvet::stream::{self, Event, Source};
-use keyvet::{HashAlg, Validator, policy};
+use keyvet::{Checker, HashAlg, policy};
 
 /// Rows where keyvet's openssh policy differs from ssh-keygen 9.2, by
 /// (path, line).
@@ -251,9 +251,9 @@ fn private_oracle() -> BTreeMap<String, (String, String, String, String)> {
 
 /// The codes of the lines keyvet's `ssh-keygen -l` emulation reports.
 fn keygen_codes(input: &[u8], name: &str) -> Vec<&'static str> {
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     let mut codes = Vec::new();
-    stream::keygen(input, Source::File(name), &mut v, |e| {
+    stream::listing(input, Source::File(name), &mut v, |e| {
         if let Event::Invalid { error, .. } = e {
             codes.push(error.code());
         }
@@ -351,7 +351,7 @@ fn private_keys_and_rfc4716_blocks_match_ssh_keygen() {
         } else {
             // RFC 4716: what ssh-keygen -i prints, and its fingerprint.
             let conv = convert::to_openssh(&bytes);
-            let mut v = Validator::new(policy::OPENSSH);
+            let mut v = Checker::new(policy::OPENSSH);
             match (status.as_str(), conv) {
                 ("ok-via-import", Ok(c)) => {
                     imported += 1;
@@ -361,8 +361,10 @@ fn private_keys_and_rfc4716_blocks_match_ssh_keygen() {
                     let line = c.line();
                     match v.check_key_line(&line) {
                         Ok(k) => {
-                            let sha = k.keygen_line_with(HashAlg::Sha256, ShownComment::new(None)).to_string();
-                            let md5 = k.keygen_line_with(HashAlg::Md5, ShownComment::new(None)).to_string();
+                            let sha = k
+                                .listing_line_with(HashAlg::Sha256, ShownComment::new(None))
+                                .to_string();
+                            let md5 = k.listing_line_with(HashAlg::Md5, ShownComment::new(None)).to_string();
                             if sha != want_sha || md5 != want_md5 {
                                 fails.push(format!("ssh-keygen -l of -i [{want_sha}] / keyvet [{sha}]"));
                             }
@@ -419,7 +421,7 @@ fn upstream_fp_files_agree() {
         let pubfile = dir.join(format!("{stem}.pub"));
         let want = std::fs::read_to_string(&p).unwrap().trim().to_string();
         let bytes = std::fs::read(&pubfile).unwrap();
-        let mut v = Validator::new(policy::OPENSSH);
+        let mut v = Checker::new(policy::OPENSSH);
         let got = v.check_line(&bytes).map(|c| c.sha256().to_string());
         assert_eq!(got.as_deref(), Ok(want.as_str()), "{}", pubfile.display());
         n += 1;

@@ -12,7 +12,7 @@ use base64::Engine;
 use common::{Tsv, corpus_root};
 use keyvet::convert::{self, Format};
 use keyvet::stream::{self, Event, Source};
-use keyvet::{HashAlg, Validator, policy};
+use keyvet::{Checker, HashAlg, policy};
 use proptest::prelude::*;
 
 fn b64(data: &[u8]) -> String {
@@ -27,13 +27,13 @@ fn unb64(text: &str) -> Vec<u8> {
 /// ` | `, as the MANIFEST records it), and the codes of the lines it
 /// reports as invalid.
 fn keygen(bytes: &[u8], name: &str) -> (Option<String>, Vec<&'static str>) {
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     let mut lines = Vec::new();
     let mut codes = Vec::new();
-    let s = stream::keygen(bytes, Source::File(name), &mut v, |e| {
+    let s = stream::listing(bytes, Source::File(name), &mut v, |e| {
         match e {
             Event::Key { checked, comment, .. } => {
-                lines.push(checked.keygen_line_with(HashAlg::Sha256, comment).to_string());
+                lines.push(checked.listing_line_with(HashAlg::Sha256, comment).to_string());
             }
             Event::Invalid { error, .. } => codes.push(error.code()),
             _ => {}
@@ -122,7 +122,7 @@ fn corpus_files_convert_as_the_oracle_says() {
             assert_eq!(c.format().is_private(), r[c_path].starts_with("private-test-keys/"));
             // The result is a key like any other: it validates, and its line
             // converts to itself.
-            let v = Validator::new(policy::OPENSSH);
+            let v = Checker::new(policy::OPENSSH);
             if let Err(e) = v.check_blob(c.blob()) {
                 bad.push(format!("{}: converted blob invalid: {e}", r[c_path]));
             }
@@ -130,7 +130,7 @@ fn corpus_files_convert_as_the_oracle_says() {
             assert_eq!(again.blob(), c.blob(), "{}", r[c_path]);
             assert_eq!(again.format(), Format::OpenSsh);
             assert_eq!(again.comment(), c.comment().filter(|c| !c.is_empty()), "{}", r[c_path]);
-            let mut v = Validator::new(policy::OPENSSH);
+            let mut v = Checker::new(policy::OPENSSH);
             let line = c.line();
             let checked = v.check_line(&line).unwrap();
             assert_eq!(checked.key().raw(), c.blob());
@@ -172,17 +172,17 @@ fn corpus_files_convert_as_the_oracle_says() {
 /// The order of ssh-keygen's `fingerprint_private`: a key line in the file,
 /// then FILE.pub, then the private key itself.
 #[test]
-fn keygen_file_prefers_file_pub_to_the_private_key() {
+fn listing_file_prefers_file_pub_to_the_private_key() {
     let root = corpus_root().join("convert");
     let key = std::fs::read(root.join("private-test-keys/ed25519")).unwrap();
     let public = std::fs::read(root.join("public/ed25519.pub")).unwrap();
     let blob_b64 = String::from_utf8(public.clone()).unwrap();
     let blob_b64 = blob_b64.split(' ').nth(1).unwrap();
     let run = |pub_file: Option<Vec<u8>>| {
-        let mut v = Validator::new(policy::OPENSSH);
+        let mut v = Checker::new(policy::OPENSSH);
         let mut shown = Vec::new();
         let mut asked = false;
-        let s = stream::keygen_file(
+        let s = stream::listing_file(
             &key[..],
             "id_test",
             || {
@@ -192,7 +192,7 @@ fn keygen_file_prefers_file_pub_to_the_private_key() {
             &mut v,
             |e| {
                 if let Event::Key { checked, comment, .. } = e {
-                    shown.push(checked.keygen_line_with(HashAlg::Sha256, comment).to_string());
+                    shown.push(checked.listing_line_with(HashAlg::Sha256, comment).to_string());
                 }
                 Ok(())
             },
@@ -224,10 +224,10 @@ fn keygen_file_prefers_file_pub_to_the_private_key() {
     // The file's own key line comes first, and FILE.pub is not opened.
     let mut with_line = format!("ssh-ed25519 {blob_b64} my PRIVATE KEY\n").into_bytes();
     with_line.extend_from_slice(&key);
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     let mut asked = false;
     let mut shown = Vec::new();
-    let s = stream::keygen_file(
+    let s = stream::listing_file(
         &with_line[..],
         "x",
         || {
@@ -237,7 +237,7 @@ fn keygen_file_prefers_file_pub_to_the_private_key() {
         &mut v,
         |e| {
             if let Event::Key { checked, comment, .. } = e {
-                shown.push(checked.keygen_line_with(HashAlg::Sha256, comment).to_string());
+                shown.push(checked.listing_line_with(HashAlg::Sha256, comment).to_string());
             }
             Ok(())
         },
@@ -253,9 +253,9 @@ fn keygen_file_prefers_file_pub_to_the_private_key() {
 #[test]
 fn derived_keys_meet_the_policy() {
     let key = std::fs::read(corpus_root().join("convert/private-test-keys/dsa.pem")).unwrap();
-    let mut strict = Validator::new(policy::STRICT);
+    let mut strict = Checker::new(policy::STRICT);
     let mut codes = Vec::new();
-    let s = stream::keygen(&key[..], Source::File("dsa.pem"), &mut strict, |e| {
+    let s = stream::listing(&key[..], Source::File("dsa.pem"), &mut strict, |e| {
         if let Event::Invalid { error, line, .. } = e {
             assert_eq!(line, 1);
             assert_eq!(error.line(), Some(1));
@@ -279,9 +279,9 @@ fn oversized_private_key_files_are_refused() {
         big.push(b'\n');
     }
     big.extend_from_slice(b"-----END OPENSSH PRIVATE KEY-----\n");
-    let mut v = Validator::new(policy::OPENSSH);
+    let mut v = Checker::new(policy::OPENSSH);
     let mut codes = Vec::new();
-    let s = stream::keygen(&big[..], Source::File("big"), &mut v, |e| {
+    let s = stream::listing(&big[..], Source::File("big"), &mut v, |e| {
         if let Event::Invalid { error, .. } = e {
             codes.push(error.code());
         }
@@ -298,8 +298,8 @@ fn oversized_private_key_files_are_refused() {
 #[test]
 fn stdin_is_not_a_private_key_file() {
     let key = std::fs::read(corpus_root().join("convert/private-test-keys/ed25519")).unwrap();
-    let mut v = Validator::new(policy::OPENSSH);
-    let s = stream::keygen(&key[..], Source::Stdin, &mut v, |_| Ok(())).unwrap();
+    let mut v = Checker::new(policy::OPENSSH);
+    let s = stream::listing(&key[..], Source::Stdin, &mut v, |_| Ok(())).unwrap();
     assert_eq!(s.valid, 0);
     assert!(!s.private_key_file);
 }
@@ -624,8 +624,8 @@ fn errors_do_not_leak_private_key_text() {
                 msgs.push(e.to_string());
             }
             let name = path.file_name().unwrap().to_str().unwrap();
-            let mut val = Validator::new(policy::OPENSSH);
-            stream::keygen(v.as_bytes(), Source::File(name), &mut val, |e| {
+            let mut val = Checker::new(policy::OPENSSH);
+            stream::listing(v.as_bytes(), Source::File(name), &mut val, |e| {
                 if let Event::Invalid { error, .. } = e {
                     msgs.push(error.to_string());
                 }
@@ -657,8 +657,8 @@ proptest! {
         let mut with_marker = b"-----BEGIN OPENSSH PRIVATE KEY-----\n".to_vec();
         with_marker.extend_from_slice(&data);
         let _ = convert::to_openssh(&with_marker);
-        let mut v = Validator::new(policy::OPENSSH);
-        let _ = stream::keygen(&with_marker[..], Source::File("k"), &mut v, |_| Ok(()));
+        let mut v = Checker::new(policy::OPENSSH);
+        let _ = stream::listing(&with_marker[..], Source::File("k"), &mut v, |_| Ok(()));
     }
 
     /// Damaged copies of real key files (bytes changed, cut, duplicated)
@@ -689,8 +689,8 @@ proptest! {
         if let Ok(c) = convert::to_openssh(&data) {
             prop_assert!(c.key().is_ok());
         }
-        let mut v = Validator::new(policy::OPENSSH);
-        let _ = stream::keygen(&data[..], Source::File("k"), &mut v, |_| Ok(()));
+        let mut v = Checker::new(policy::OPENSSH);
+        let _ = stream::listing(&data[..], Source::File("k"), &mut v, |_| Ok(()));
     }
 
     /// Random base64 inside every kind of PEM block never panics (DER
@@ -701,7 +701,7 @@ proptest! {
                       "PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PARAMETERS"];
         let p = pem(labels[label], &der);
         let _ = convert::to_openssh(&p);
-        let mut v = Validator::new(policy::OPENSSH);
-        let _ = stream::keygen(&p[..], Source::File("k"), &mut v, |_| Ok(()));
+        let mut v = Checker::new(policy::OPENSSH);
+        let _ = stream::listing(&p[..], Source::File("k"), &mut v, |_| Ok(()));
     }
 }

@@ -111,7 +111,7 @@ fn manifest_verdicts_and_fingerprints() {
 /// under a policy that allows them (the cloud APIs still list them).
 #[test]
 fn v00_certificates_under_a_policy_that_allows_them() {
-    use keyvet::{AlgorithmSet, Key, Validator};
+    use keyvet::{AlgorithmSet, Checker, Key};
     let root = corpus_root().join("v00");
     let allow_all = keyvet::Policy {
         algorithms: AlgorithmSet::ALL,
@@ -119,7 +119,7 @@ fn v00_certificates_under_a_policy_that_allows_them() {
     };
     for (cert, plain) in [("rsa-cert-v00.pub", "rsa.pub"), ("dsa-cert-v00.pub", "dsa.pub")] {
         let line = std::fs::read(root.join(cert)).unwrap();
-        let mut v = Validator::new(allow_all);
+        let mut v = Checker::new(allow_all);
         let c = v.check_line(&line).unwrap_or_else(|e| panic!("{cert}: {e}"));
         let Key::Cert(k) = c.key() else {
             panic!("{cert}: not a certificate")
@@ -129,7 +129,7 @@ fn v00_certificates_under_a_policy_that_allows_them() {
         assert!(k.extensions().is_empty());
         for (alg, ext) in [(HashAlg::Sha256, "sha256"), (HashAlg::Md5, "md5")] {
             let want = std::fs::read_to_string(root.join(format!("{plain}.{ext}"))).unwrap();
-            let got = c.keygen_line(alg).to_string();
+            let got = c.listing_line(alg).to_string();
             // The plain key's ssh-keygen line, with the certificate's type.
             let want = want
                 .trim_end()

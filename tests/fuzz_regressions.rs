@@ -7,7 +7,7 @@
 //! failed.
 
 use keyvet::line::Options;
-use keyvet::{Validator, policy};
+use keyvet::{Checker, policy};
 
 const KEY: &[u8] = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy";
 
@@ -21,7 +21,7 @@ fn options_verdict(options: &[u8], code: &str) {
     line.push(b' ');
     line.extend_from_slice(KEY);
     for p in [policy::OPENSSH, policy::STRICT] {
-        let got = Validator::new(p).check_line(&line).map(|_| ()).map_err(|e| e.code());
+        let got = Checker::new(p).check_line(&line).map(|_| ()).map_err(|e| e.code());
         assert_eq!(got, Err(code), "check_line under {}", p.name);
     }
 }
@@ -59,10 +59,10 @@ fn line_feed_inside_a_line() {
     found.extend_from_slice(b" grace@thinkpad1\n\n");
     let at = found.len() - 2;
     for p in [policy::OPENSSH, policy::STRICT] {
-        let mut v = Validator::new(p);
+        let mut v = Checker::new(p);
         let e = v.check_line(&found).map(|_| ()).unwrap_err();
         assert_eq!((e.code(), e.byte()), ("line.newline", Some(at)), "{}", p.name);
-        let e = v.check_keygen_line(&found).map(|_| ()).unwrap_err();
+        let e = v.check_listing_line(&found).map(|_| ()).unwrap_err();
         assert_eq!(e.code(), "line.newline", "{}", p.name);
         let e = v.check_key_line(&found).map(|_| ()).unwrap_err();
         assert_eq!(e.code(), "line.newline", "{}", p.name);
@@ -95,7 +95,7 @@ fn findings_print_only_what_they_hold() {
       xj+YpxcNuWFRgFzHjWdFfhr/i5Z0pPl/epKkYOnkTRKAUADSDmsvHdettryQpvgYDg4R3V7GFh9hRy4LjNDfD6Kf\
       xyfZUrdu1mngjnhA/Xddy81Ymq77u8v3uBM= deploy@ci-runner-3";
     let wrapped: &[u8] = b"b3BlbnNzaC1rcXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB";
-    let mut v = Validator::new(policy::STRICT);
+    let mut v = Checker::new(policy::STRICT);
     let e = v.check_line(weak).unwrap_err();
     assert_eq!(e.code(), "blob.type.noncanonical");
     let ids: Vec<&str> = v.last_findings().iter().map(|f| f.check.id()).collect();

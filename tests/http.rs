@@ -303,7 +303,7 @@ fn tencent_v2_create_key_pair() {
     assert!(secret.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"), "{secret}");
     assert!(secret.ends_with("-----END RSA PRIVATE KEY-----\n"), "{secret}");
     let pubkey = v["data"]["pubkey"].as_str().unwrap();
-    let mut validator = keyvet::Validator::new(keyvet::policy::STRICT);
+    let mut validator = keyvet::Checker::new(keyvet::policy::STRICT);
     let checked = validator.check_line(pubkey.as_bytes()).unwrap();
     assert_eq!((pubkey.split(' ').next(), checked.bits()), (Some("ssh-rsa"), 2048));
     // The public half is stored (the private one never is): importing it

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use keyvet::stream::{self, Batch, Event, Parallel};
 use keyvet::weak::Check;
-use keyvet::{HashAlg, Policy, Validator, policy};
+use keyvet::{Checker, HashAlg, Policy, policy};
 
 struct Tracking;
 
@@ -114,7 +114,7 @@ fn pool() -> Vec<Vec<u8>> {
 /// event formatted into the chunk's buffer, the buffers handed over in
 /// order and dropped. Returns the lines seen.
 fn check(input: impl Read, p: Policy, threads: usize) -> u64 {
-    let v = Validator::new(p);
+    let v = Checker::new(p);
     let mut batch = Batch::new();
     let mut written = 0usize;
     let s = stream::par_check(
@@ -236,7 +236,7 @@ fn a_100_mb_line_is_rejected_at_the_cap_without_being_buffered() {
     for threads in [1, 2] {
         let mut events = Vec::new();
         let peak = peak_during(|| {
-            let v = Validator::new(policy::STRICT);
+            let v = Checker::new(policy::STRICT);
             stream::par_check(
                 HugeLine {
                     left: HUNDRED_MB,
@@ -275,7 +275,7 @@ fn a_100_mb_line_is_rejected_at_the_cap_without_being_buffered() {
     // And line by line, as `keyvet check` reads a terminal.
     let mut codes = Vec::new();
     let peak = peak_during(|| {
-        let mut v = Validator::new(policy::STRICT);
+        let mut v = Checker::new(policy::STRICT);
         let input = io::BufReader::new(HugeLine {
             left: HUNDRED_MB,
             tail: ED,

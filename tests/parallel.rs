@@ -1,4 +1,4 @@
-//! The parallel runs (`stream::par_check`, `stream::par_keygen`, what
+//! The parallel runs (`stream::par_check`, `stream::par_listing`, what
 //! `keyvet check` and `keyvet fingerprint` use) give exactly the events of
 //! the line-by-line ones, in the same order, for any number of threads and
 //! any chunk size: inputs mixing valid keys, invalid lines, pasted PEM and
@@ -13,13 +13,13 @@ use std::process::Command;
 
 use common::corpus_root;
 use keyvet::stream::{self, Batch, Event, Parallel, Source};
-use keyvet::{HashAlg, Policy, Validator, policy};
+use keyvet::{Checker, HashAlg, Policy, policy};
 use proptest::prelude::*;
 
 fn render(e: Event<'_, '_, '_>) -> String {
     match e {
         Event::Key { line, checked, comment } => {
-            format!("{line} {}", checked.keygen_line_with(HashAlg::Sha256, comment))
+            format!("{line} {}", checked.listing_line_with(HashAlg::Sha256, comment))
         }
         Event::Invalid { line, error, findings } => {
             let ids: Vec<&str> = findings.iter().map(|f| f.check.id()).collect();
@@ -81,7 +81,7 @@ fn small_cap(p: Policy) -> Policy {
 }
 
 fn sequential_check(input: &[u8], p: Policy) -> (Vec<String>, Vec<stream::SharedLine>, (u64, u64)) {
-    let mut v = Validator::new(p);
+    let mut v = Checker::new(p);
     let mut out = Vec::new();
     let mut batch = Batch::new();
     let s = stream::check_into(input, &mut v, 0, &mut batch, |e| {
@@ -93,7 +93,7 @@ fn sequential_check(input: &[u8], p: Policy) -> (Vec<String>, Vec<stream::Shared
 }
 
 fn parallel_check(input: &[u8], p: Policy, par: Parallel) -> (Vec<String>, Vec<stream::SharedLine>, (u64, u64)) {
-    let v = Validator::new(p);
+    let v = Checker::new(p);
     let mut out = Vec::new();
     let mut batch = Batch::new();
     let s = stream::par_check(
@@ -116,10 +116,10 @@ fn parallel_check(input: &[u8], p: Policy, par: Parallel) -> (Vec<String>, Vec<s
     (out, batch.shared(), (s.valid, s.invalid))
 }
 
-fn sequential_keygen(input: &[u8], p: Policy) -> (Vec<String>, (u64, u64)) {
-    let mut v = Validator::new(p);
+fn sequential_listing(input: &[u8], p: Policy) -> (Vec<String>, (u64, u64)) {
+    let mut v = Checker::new(p);
     let mut out = Vec::new();
-    let s = stream::keygen_file(
+    let s = stream::listing_file(
         input,
         "keys",
         || None::<&[u8]>,
@@ -133,10 +133,10 @@ fn sequential_keygen(input: &[u8], p: Policy) -> (Vec<String>, (u64, u64)) {
     (out, (s.valid, s.invalid))
 }
 
-fn parallel_keygen(input: &[u8], p: Policy, par: Parallel) -> (Vec<String>, (u64, u64)) {
-    let v = Validator::new(p);
+fn parallel_listing(input: &[u8], p: Policy, par: Parallel) -> (Vec<String>, (u64, u64)) {
+    let v = Checker::new(p);
     let mut out = Vec::new();
-    let s = stream::par_keygen(
+    let s = stream::par_listing(
         input,
         Source::File("keys"),
         || None::<&[u8]>,
@@ -181,7 +181,7 @@ proptest! {
         let par = Parallel { threads, chunk_bytes: chunk };
         for p in [small_cap(policy::STRICT), small_cap(policy::OPENSSH)] {
             prop_assert_eq!(parallel_check(&input, p, par), sequential_check(&input, p));
-            prop_assert_eq!(parallel_keygen(&input, p, par), sequential_keygen(&input, p));
+            prop_assert_eq!(parallel_listing(&input, p, par), sequential_listing(&input, p));
         }
     }
 }
@@ -199,8 +199,8 @@ fn private_key_file_is_read_whole() {
         chunk_bytes: 1,
     };
     let p = small_cap(policy::OPENSSH);
-    let seq = sequential_keygen(&input, p);
-    assert_eq!(parallel_keygen(&input, p, par), seq);
+    let seq = sequential_listing(&input, p);
+    assert_eq!(parallel_listing(&input, p, par), seq);
     // Read as a private key file: its (broken) private key is what is
     // reported, not its lines.
     assert_eq!(seq.1, (0, 1), "{seq:?}");
@@ -276,7 +276,7 @@ fn workers_have_exited_when_a_parallel_run_returns() {
         };
     }
     let input = std::fs::read(corpus_root().join("valid/authorized_keys-many.pub")).unwrap();
-    let v = Validator::new(policy::OPENSSH);
+    let v = Checker::new(policy::OPENSSH);
     let main = std::thread::current().id();
     for round in 1..=3 {
         let par = Parallel {

@@ -513,7 +513,7 @@ fn create_returns_a_matching_pair_that_keyvet_accepts() {
     {
         let name = format!("k{i}");
         let c = p.create(Some(&name), kind, &store, &ids).unwrap();
-        let mut v = keyvet::Validator::new(keyvet::policy::STRICT);
+        let mut v = keyvet::Checker::new(keyvet::policy::STRICT);
         v.check_line(c.public_line.as_bytes()).unwrap();
         let body = c.to_json();
         let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
@@ -563,7 +563,7 @@ fn documented_create_example_is_a_matching_pair() {
     assert!(secret.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
     let derived = keyvet::convert::to_openssh(secret.as_bytes()).unwrap();
     let pubkey = data["pubkey"].as_str().unwrap();
-    let mut v = keyvet::Validator::new(keyvet::policy::OPENSSH);
+    let mut v = keyvet::Checker::new(keyvet::policy::OPENSSH);
     let documented = v.check_line(pubkey.as_bytes()).unwrap();
     assert_eq!(
         derived.blob(),

@@ -6,7 +6,7 @@
 use base64::Engine;
 use ed25519_dalek::Signer;
 use keyvet::wire::Sink;
-use keyvet::{Curve, HashAlg, Key, KeyData, KeyType, Policy, Validator, fingerprint, policy};
+use keyvet::{Checker, Curve, HashAlg, Key, KeyData, KeyType, Policy, fingerprint, policy};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use proptest::prelude::*;
 
@@ -142,7 +142,7 @@ proptest! {
     fn keys_round_trip(s in spec()) {
         let Some((kt, blob, canonical)) = encode(&s) else { return Ok(()) };
         let line = format!("{} {} c", kt.name(), b64(&blob));
-        let mut v = Validator::new(LOOSE);
+        let mut v = Checker::new(LOOSE);
         let c = v.check_line(line.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(c.algorithm().key_type(), kt);
         prop_assert_eq!(c.comment(), Some("c"));
@@ -169,7 +169,7 @@ proptest! {
         // moduli are odd and over 1024 bits; strict wants 2048). Weak-key
         // screening is off: random moduli have small factors.
         let structural = Policy { screening: keyvet::weak::Screening::OFF, ..policy::STRICT };
-        let strict = Validator::new(structural).check_blob(&blob).map(|_| ()).map_err(|e| e.code());
+        let strict = Checker::new(structural).check_blob(&blob).map(|_| ()).map_err(|e| e.code());
         if blob != canonical {
             prop_assert_eq!(strict, Err("mpint.noncanonical"));
         } else if matches!(s, Spec::Rsa { ref n, .. } if n.len() * 8 < 2048) {
@@ -227,7 +227,7 @@ proptest! {
         string(&mut b, &sb);
 
         let line = format!("ssh-ed25519-cert-v01@openssh.com {}", b64(&b));
-        let mut v = Validator::new(policy::STRICT);
+        let mut v = Checker::new(policy::STRICT);
         let c = v.check_line(line.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let Key::Cert(cert) = c.key() else { return Err(TestCaseError::fail("not a cert")) };
         prop_assert_eq!(cert.serial(), Some(serial));
@@ -251,22 +251,22 @@ proptest! {
         let i = usize::try_from(serial % u64::try_from(signed_len).unwrap()).unwrap();
         bad[i] ^= 1;
         let bad_line = format!("ssh-ed25519-cert-v01@openssh.com {}", b64(&bad));
-        prop_assert!(Validator::new(policy::OPENSSH).check_line(bad_line.as_bytes()).is_err());
+        prop_assert!(Checker::new(policy::OPENSSH).check_line(bad_line.as_bytes()).is_err());
     }
 
     #[test]
     fn arbitrary_lines_never_panic(line in proptest::collection::vec(any::<u8>(), 0..600)) {
         for p in [policy::OPENSSH, policy::STRICT] {
-            let mut v = Validator::new(p);
+            let mut v = Checker::new(p);
             let _ = v.check_line(&line).map(|c| (c.sha256(), c.bits()));
-            let _ = v.check_keygen_line(&line).map(|c| c.keygen_line(HashAlg::Md5).to_string());
+            let _ = v.check_listing_line(&line).map(|c| c.listing_line(HashAlg::Md5).to_string());
         }
     }
 
     #[test]
     fn arbitrary_blobs_never_panic(blob in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = Key::parse(&blob).map(|k| k.public_key().fingerprint(HashAlg::Sha256));
-        let _ = Validator::new(policy::OPENSSH).check_blob(&blob);
+        let _ = Checker::new(policy::OPENSSH).check_blob(&blob);
     }
 
     /// Mutating one byte of a valid blob never panics, whatever it hits.
@@ -275,8 +275,8 @@ proptest! {
         let Some((_, mut blob, _)) = encode(&s) else { return Ok(()) };
         let i = at % blob.len();
         blob[i] = to;
-        let _ = Validator::new(policy::OPENSSH).check_blob(&blob);
-        let _ = Validator::new(policy::STRICT).check_blob(&blob);
+        let _ = Checker::new(policy::OPENSSH).check_blob(&blob);
+        let _ = Checker::new(policy::STRICT).check_blob(&blob);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::process::Command;
 use common::{Tsv, corpus_root};
 use keyvet::stream::{self, Event};
 use keyvet::weak::{Check, Screening, Severity, batch};
-use keyvet::{KeyData, Policy, Validator, policy};
+use keyvet::{Checker, KeyData, Policy, policy};
 
 fn weak_root() -> PathBuf {
     corpus_root().join("weak")
@@ -56,7 +56,7 @@ fn screening_policy() -> Policy {
 /// policy refuses is still screened: `last_findings`).
 fn library_findings(path: &Path, p: Policy) -> Vec<Vec<(Check, Severity, Option<u64>)>> {
     let text = std::fs::read(path).unwrap();
-    let mut v = Validator::new(p);
+    let mut v = Checker::new(p);
     text.split(|&b| b == b'\n')
         .filter(|l| !keyvet::line::is_skipped(l))
         .map(|l| {
@@ -158,7 +158,7 @@ fn no_key_of_corpus_valid_is_flagged() {
                 continue;
             }
             let input = std::fs::read(&path).unwrap();
-            let mut v = Validator::new(screening_policy());
+            let mut v = Checker::new(screening_policy());
             stream::check(&input[..], &mut v, |e| {
                 match e {
                     Event::Key { line, checked, .. } => {
@@ -264,7 +264,7 @@ fn strict_cli_reports_every_weak_key_invalid_with_its_id() {
 #[test]
 fn shared_primes_within_one_file_by_the_library() {
     let input = std::fs::read(weak_root().join("rsa/shared-primes.pub")).unwrap();
-    let mut v = Validator::new(policy::STRICT);
+    let mut v = Checker::new(policy::STRICT);
     let mut pairs = Vec::new();
     let s = stream::check(&input[..], &mut v, |e| {
         if let Event::SharedPrime { line, other, severity } = e {
@@ -297,7 +297,7 @@ fn check_batch(pub_file: &Path, pairs_file: &Path) {
     let planted = planted_pairs(pairs_file);
     assert!(!planted.is_empty());
     let input = std::fs::read(pub_file).unwrap();
-    let mut v = Validator::new(policy::STRICT);
+    let mut v = Checker::new(policy::STRICT);
     let mut found = BTreeSet::new();
     let s = stream::check(&input[..], &mut v, |e| {
         match e {
@@ -326,7 +326,7 @@ fn batch_gcd_finds_every_planted_pair_in_2000_keys() {
 #[test]
 fn batch_library_call_finds_the_same_pairs() {
     let input = std::fs::read(weak_root().join("batch-2000.pub")).unwrap();
-    let v = Validator::new(policy::OPENSSH);
+    let v = Checker::new(policy::OPENSSH);
     let mut blobs = Vec::new();
     for l in input.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         let line = keyvet::Line::parse(l).unwrap();
@@ -365,10 +365,10 @@ fn batch_gcd_finds_every_planted_pair_in_100k_keys() {
 fn blocklist_flags_listed_keys_only() {
     let a = std::fs::read(weak_root().join("control/ed25519-a.pub")).unwrap();
     let b = std::fs::read(weak_root().join("control/ed25519-b.pub")).unwrap();
-    let mut v = Validator::new(policy::STRICT);
+    let mut v = Checker::new(policy::STRICT);
     let fp = v.check_line(&a).unwrap().sha256().to_string();
     let list = keyvet::weak::Blocklist::parse(&format!("# compromised\n{fp}\n")).unwrap();
-    let mut v = Validator::new(policy::STRICT).with_blocklist(std::sync::Arc::new(list));
+    let mut v = Checker::new(policy::STRICT).with_blocklist(std::sync::Arc::new(list));
     let e = v.check_line(&a).map(|_| ()).unwrap_err();
     assert_eq!(e.code(), "weak.blocklist");
     assert!(v.check_line(&b).is_ok());

@@ -1,6 +1,6 @@
 //! The certificate entry point: a blob decoded as a certificate under both
 //! policies, then "may this certificate log in here, now"
-//! (`certcheck::check`) with request fields taken from the input.
+//! (`login::check`) with request fields taken from the input.
 //!
 //! Input: an 8-byte header choosing the request, then the blob (the seeds
 //! are corpus certificates behind a header; see fuzz/seed.sh).
@@ -10,8 +10,8 @@ mod common;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use keyvet::certcheck::{self, Refusal, Request, TrustedCa};
-use keyvet::{CertType, HashAlg, Key, Validator, policy};
+use keyvet::login::{self, Refusal, Request, TrustedCa};
+use keyvet::{CertType, HashAlg, Key, Checker, policy};
 use libfuzzer_sys::fuzz_target;
 
 const HEADER: usize = 8;
@@ -22,8 +22,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let (h, blob) = data.split_at(HEADER);
     let parsed = Key::parse(blob);
-    let openssh = Validator::new(policy::OPENSSH).check_blob(blob);
-    let strict = Validator::new(policy::STRICT).check_blob(blob);
+    let openssh = Checker::new(policy::OPENSSH).check_blob(blob);
+    let strict = Checker::new(policy::STRICT).check_blob(blob);
     // strict only adds rules to openssh's (README, "Policies").
     if strict.is_ok() {
         assert!(openssh.is_ok(), "strict accepts what openssh refuses: {:?}", openssh.err());
@@ -103,7 +103,7 @@ fuzz_target!(|data: &[u8]| {
         client_address,
         require_principals: bits & 0x80 != 0,
     };
-    let refusals: Vec<Refusal> = match certcheck::check(&cert, &req) {
+    let refusals: Vec<Refusal> = match login::check(&cert, &req) {
         Ok(()) => Vec::new(),
         Err(r) => {
             assert!(!r.is_empty());

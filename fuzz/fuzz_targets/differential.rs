@@ -15,7 +15,7 @@
 //! found by this target at once), so only canonical blobs are compared.
 #![no_main]
 
-use keyvet::{HashAlg, Key, Validator, policy};
+use keyvet::{HashAlg, Key, Checker, policy};
 use libfuzzer_sys::fuzz_target;
 
 fn compare(k: &Key<'_>, s: &ssh_key::PublicKey, what: &str) {
@@ -37,12 +37,12 @@ fn compare(k: &Key<'_>, s: &ssh_key::PublicKey, what: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let v = Validator::new(policy::OPENSSH);
+    let v = Checker::new(policy::OPENSSH);
     if let (Ok(k), Ok(s)) = (v.check_blob(data), ssh_key::PublicKey::from_bytes(data)) {
         compare(&k, &s, "blob");
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        let mut v = Validator::new(policy::OPENSSH);
+        let mut v = Checker::new(policy::OPENSSH);
         if let (Ok(c), Ok(s)) = (v.check_key_line(data), ssh_key::PublicKey::from_openssh(text)) {
             compare(c.key(), &s, "line");
         }

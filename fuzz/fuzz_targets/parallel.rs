@@ -1,6 +1,6 @@
 //! Whole inputs on two threads in small chunks: `stream::par_check` must
 //! give `stream::check_into`'s events, summary and shared-prime batch, and
-//! `stream::par_keygen` must give `stream::keygen_file`'s (or `keygen`'s for
+//! `stream::par_listing` must give `stream::listing_file`'s (or `keygen`'s for
 //! standard input), whatever the chunk size.
 //!
 //! Input: two header bytes, then the text. Byte 0: bit 0 policy (strict or
@@ -10,7 +10,7 @@
 #![no_main]
 
 use keyvet::stream::{self, Batch, Event, Parallel, Source};
-use keyvet::{HashAlg, Policy, Validator, policy};
+use keyvet::{HashAlg, Policy, Checker, policy};
 use libfuzzer_sys::fuzz_target;
 
 /// Everything an event says, as text.
@@ -18,7 +18,7 @@ fn describe(e: &Event<'_, '_, '_>) -> String {
     match e {
         Event::Key { line, checked, comment } => format!(
             "key {line} {} | {:?}",
-            checked.keygen_line_with(HashAlg::Sha256, *comment),
+            checked.listing_line_with(HashAlg::Sha256, *comment),
             checked.findings()
         ),
         Event::Invalid { line, error, findings } => {
@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         threads: 2,
         chunk_bytes: chunk,
     };
-    let v = Validator::new(p);
+    let v = Checker::new(p);
 
     // check
     let mut seq = Vec::new();
@@ -89,15 +89,15 @@ fuzz_target!(|data: &[u8]| {
         Ok(())
     };
     let (source, s1) = if sel & 2 != 0 {
-        let s = stream::keygen(input, Source::Stdin, &mut v.clone(), &mut each_seq);
+        let s = stream::listing(input, Source::Stdin, &mut v.clone(), &mut each_seq);
         (Source::Stdin, s)
     } else {
-        let s = stream::keygen_file(input, "fuzz-input", pub_file, &mut v.clone(), &mut each_seq);
+        let s = stream::listing_file(input, "fuzz-input", pub_file, &mut v.clone(), &mut each_seq);
         (Source::File("fuzz-input"), s)
     };
     let s1 = s1.expect("keygen on a slice");
     let mut par_events = Vec::new();
-    let s2 = stream::par_keygen(
+    let s2 = stream::par_listing(
         input,
         source,
         pub_file,
@@ -113,7 +113,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(())
         },
     )
-    .expect("par_keygen on a slice");
+    .expect("par_listing on a slice");
     assert_eq!(seq, par_events);
     assert_eq!(s1, s2);
 });

@@ -10,7 +10,7 @@
 #![no_main]
 
 use base64::Engine;
-use keyvet::{Algorithm, HashAlg, Key, Policy, Validator, convert, policy};
+use keyvet::{Algorithm, HashAlg, Key, Policy, Checker, convert, policy};
 use libfuzzer_sys::fuzz_target;
 
 fn canonical(k: &Key<'_>, accepted: &[Policy]) {
@@ -39,7 +39,7 @@ fn canonical(k: &Key<'_>, accepted: &[Policy]) {
         assert_eq!(c1, p.raw(), "a canonical blob re-encodes to other bytes");
     }
     for p in accepted {
-        if let Err(e) = Validator::new(*p).check_blob(&c1) {
+        if let Err(e) = Checker::new(*p).check_blob(&c1) {
             panic!("{} accepted the key but refuses its canonical encoding: {e} [{}]", p.name, e.code());
         }
     }
@@ -50,14 +50,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(k) = Key::parse(data) {
         let accepted: Vec<Policy> = [policy::OPENSSH, policy::STRICT]
             .into_iter()
-            .filter(|p| Validator::new(*p).check_blob(data).is_ok())
+            .filter(|p| Checker::new(*p).check_blob(data).is_ok())
             .collect();
         canonical(&k, &accepted);
     }
 
     // A line.
     for p in [policy::OPENSSH, policy::STRICT] {
-        let mut v = Validator::new(p);
+        let mut v = Checker::new(p);
         let Ok(c) = v.check_line(data) else { continue };
         let key = *c.key();
         let mut accepted = vec![p];
@@ -74,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
             line.push(b' ');
             line.extend_from_slice(t);
         }
-        let mut v2 = Validator::new(p);
+        let mut v2 = Checker::new(p);
         match v2.check_line(&line) {
             Ok(c2) => {
                 assert_eq!(c2.sha256(), fp);

@@ -23,7 +23,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use keyvet::{AlgorithmSet, HashAlg, Key, KeyType, Policy, Validator, policy};
+use keyvet::{AlgorithmSet, HashAlg, Key, KeyType, Policy, Checker, policy};
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 
@@ -302,8 +302,8 @@ fn tpls() -> &'static [Tpl] {
                 blob: t.blob.clone(),
                 tree,
                 cert: key.as_cert().is_some(),
-                openssh: verdict(&Validator::new(OPENSSH).check_blob(&t.blob)),
-                strict: verdict(&Validator::new(STRICT).check_blob(&t.blob)),
+                openssh: verdict(&Checker::new(OPENSSH).check_blob(&t.blob)),
+                strict: verdict(&Checker::new(STRICT).check_blob(&t.blob)),
                 canonical,
                 sha256: key.public_key().fingerprint(HashAlg::Sha256).to_string(),
             });
@@ -609,8 +609,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let m = tree.bytes();
 
-    let openssh = Validator::new(OPENSSH).check_blob(&m);
-    let strict = Validator::new(STRICT).check_blob(&m);
+    let openssh = Checker::new(OPENSSH).check_blob(&m);
+    let strict = Checker::new(STRICT).check_blob(&m);
     let (vo, vs) = (verdict(&openssh), verdict(&strict));
     let ctx = || format!("template {} field {path:?} ({kind:?}) {op:?}: openssh {vo} (was {}), strict {vs} (was {})", t.path, t.openssh, t.strict);
     if strict.is_ok() {

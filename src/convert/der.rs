@@ -27,7 +27,7 @@ const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35")
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Mode {
     Convert,
-    Keygen,
+    Listing,
 }
 
 fn malformed(format: Format) -> ConvertError {
@@ -297,7 +297,7 @@ pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertEr
             sec1_private(info.private_key, Some(curve_of(oid)?), f)
         }
         ED25519 => {
-            if mode == Mode::Keygen {
+            if mode == Mode::Listing {
                 return Err(ConvertError::Unsupported(
                     "ssh-keygen (OpenSSH 9.2) does not read Ed25519 keys in PKCS#8 form; convert the key to \
                      OpenSSH's format, or upload its public key",

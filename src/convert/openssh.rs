@@ -125,7 +125,7 @@ fn uudecode(file: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
 /// What `ssh-keygen -l` finds in an OpenSSH-format private key file: the
 /// clear public key, and the comment when the key is not encrypted and its
 /// private section passes OpenSSH's checks.
-pub(super) fn keygen(file: &[u8]) -> Result<Derived, Error> {
+pub(super) fn listing(file: &[u8]) -> Result<Derived, Error> {
     let decoded = uudecode(file).ok_or_else(|| {
         Error::new(malformed(
             "ssh-keygen cannot decode it: the base64 between its BEGIN and END lines is damaged, or the END \

@@ -219,7 +219,7 @@ fn openssl_private_label(label: &[u8]) -> bool {
 /// ssh-keygen's PEM path (`sshkey_parse_private_pem_fileblob` without a
 /// passphrase): the first block OpenSSL reads as a private key, anything
 /// else in the file skipped. `Ok(None)` when there is no such block.
-pub(super) fn keygen(file: &[u8]) -> Result<Option<Derived>, Error> {
+pub(super) fn listing(file: &[u8]) -> Result<Option<Derived>, Error> {
     let lines = text::lines(file)?;
     let Some(i) = lines
         .iter()
@@ -245,7 +245,7 @@ pub(super) fn keygen(file: &[u8]) -> Result<Option<Derived>, Error> {
         Format::PemRsaPrivateKey => der::pkcs1_private(&der, format),
         Format::PemDsaPrivateKey => der::dsa_private(&der),
         Format::PemEcPrivateKey => der::sec1_private(&der, None, format),
-        _ => der::pkcs8_private(&der, Mode::Keygen),
+        _ => der::pkcs8_private(&der, Mode::Listing),
     }
     .map_err(|k| Error::new(k).with_line(at))?;
     Key::parse(&blob).map_err(|e| e.with_line(at))?;

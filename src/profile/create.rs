@@ -56,7 +56,7 @@ pub fn generated_comment() -> String {
 /// let k = create_key(NewKey::Ed25519, "skey_000001").unwrap();
 /// assert!(k.public_line.starts_with("ssh-ed25519 AAAA"));
 /// assert!(k.private_pem.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
-/// assert!(keyvet::Validator::new(keyvet::policy::STRICT).check_line(k.public_line.as_bytes()).is_ok());
+/// assert!(keyvet::Checker::new(keyvet::policy::STRICT).check_line(k.public_line.as_bytes()).is_ok());
 /// ```
 ///
 /// # Errors

@@ -2,11 +2,11 @@
 //!
 //! The input is read in chunks of whole lines (256 KiB by default) by the
 //! calling thread, which hands them to worker threads; each worker checks
-//! its chunks with its own [`Validator`] and records what it finds in an
+//! its chunks with its own [`Checker`] and records what it finds in an
 //! accumulator of the caller's choosing (for the `keyvet` binary, the
 //! output bytes), and the calling thread passes the accumulators to `sink`
 //! in input order. The per-line work is the very code of [`check`] and
-//! [`keygen`], so the events are the same, in the same order, whatever the
+//! [`listing`], so the events are the same, in the same order, whatever the
 //! number of threads.
 //!
 //! Lines carry state in two places, both rare: a pasted PEM or RFC 4716
@@ -15,22 +15,22 @@
 //! reads a private key file. A worker assumes its chunk starts outside a
 //! block; when the previous chunk ended inside one, the chunk is checked
 //! again, in order, from the right state. A private key file is read by
-//! [`keygen_file`] on the calling thread.
+//! [`listing_file`] on the calling thread.
 //!
 //! Memory stays bounded whatever the input: at most two chunks per thread
 //! (and one) are in flight, and a line over the policy's cap is counted, not kept.
 //!
 //! [`check`]: super::check
-//! [`keygen`]: super::keygen
-//! [`keygen_file`]: super::keygen_file
+//! [`listing`]: super::listing
+//! [`listing_file`]: super::listing_file
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
 use std::sync::{Mutex, mpsc};
 
-use super::{Batch, CheckState, Event, KeygenState, Source, Summary};
+use super::{Batch, CheckState, Event, ListingState, Source, Summary};
+use crate::checker::Checker;
 use crate::line::RawLine;
-use crate::validate::Validator;
 
 /// How a parallel run splits its work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ trait Mode: Sync {
         &self,
         raw: RawLine<'_>,
         max: usize,
-        v: &mut Validator,
+        v: &mut Checker,
         state: &mut Self::State,
         batch: &mut Batch,
         s: &mut Summary,
@@ -93,7 +93,7 @@ impl Mode for CheckMode {
         &self,
         raw: RawLine<'_>,
         max: usize,
-        v: &mut Validator,
+        v: &mut Checker,
         state: &mut CheckState,
         batch: &mut Batch,
         s: &mut Summary,
@@ -112,22 +112,22 @@ impl Mode for CheckMode {
     }
 }
 
-struct KeygenMode;
+struct ListingMode;
 
-impl Mode for KeygenMode {
-    type State = KeygenState;
+impl Mode for ListingMode {
+    type State = ListingState;
     fn line<A>(
         &self,
         raw: RawLine<'_>,
         max: usize,
-        v: &mut Validator,
-        state: &mut KeygenState,
+        v: &mut Checker,
+        state: &mut ListingState,
         _batch: &mut Batch,
         s: &mut Summary,
         each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
         acc: &mut A,
     ) -> io::Result<()> {
-        super::keygen_one(raw, max, v, state, s, &mut |e| each(acc, e))
+        super::listing_one(raw, max, v, state, s, &mut |e| each(acc, e))
     }
     fn end<A>(
         &self,
@@ -135,7 +135,7 @@ impl Mode for KeygenMode {
         each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
         acc: &mut A,
     ) -> io::Result<()> {
-        super::keygen_end(s, &mut |e| each(acc, e))
+        super::listing_end(s, &mut |e| each(acc, e))
     }
 }
 
@@ -146,9 +146,9 @@ impl Mode for KeygenMode {
 /// RSA moduli go into `batch` in input order.
 ///
 /// ```
-/// use keyvet::{Validator, policy, stream::{self, Batch, Event, Parallel}};
+/// use keyvet::{Checker, policy, stream::{self, Batch, Event, Parallel}};
 /// let input = std::fs::read("corpus/valid/authorized_keys-many.pub").unwrap();
-/// let v = Validator::new(policy::STRICT);
+/// let v = Checker::new(policy::STRICT);
 /// let mut lines = Vec::new();
 /// let mut batch = Batch::new();
 /// let par = Parallel { threads: 2, chunk_bytes: 1024 };
@@ -165,7 +165,7 @@ impl Mode for KeygenMode {
 #[allow(clippy::too_many_arguments)]
 pub fn par_check<R: Read, A: Send>(
     input: R,
-    v: &Validator,
+    v: &Checker,
     par: Parallel,
     source: u32,
     batch: &mut Batch,
@@ -177,20 +177,20 @@ pub fn par_check<R: Read, A: Send>(
     run(&CheckMode { source }, &mut chunks, v, par, batch, &new, &each, sink)
 }
 
-/// [`keygen_file`](super::keygen_file) (or [`keygen`](super::keygen) for
+/// [`listing_file`](super::listing_file) (or [`listing`](super::listing) for
 /// [`Source::Stdin`]) on every core, with the accumulators of
 /// [`par_check`]. A file read as a private key file is read on the calling
-/// thread, as [`keygen_file`](super::keygen_file) reads it.
+/// thread, as [`listing_file`](super::listing_file) reads it.
 ///
 /// # Errors
 /// I/O errors of the input and of `FILE.pub`, and errors returned by
 /// `each` or `sink`.
 #[allow(clippy::too_many_arguments)]
-pub fn par_keygen<R: Read, P: BufRead, A: Send>(
+pub fn par_listing<R: Read, P: BufRead, A: Send>(
     input: R,
     source: Source<'_>,
     pub_file: impl FnOnce() -> Option<P>,
-    v: &Validator,
+    v: &Checker,
     par: Parallel,
     new: impl Fn() -> A + Sync,
     each: impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync,
@@ -205,12 +205,12 @@ pub fn par_keygen<R: Read, P: BufRead, A: Send>(
             let input = io::BufReader::new(io::Cursor::new(buffered).chain(rest));
             let mut v = v.clone();
             let mut acc = new();
-            let s = super::keygen_file(input, name, pub_file, &mut v, |e| each(&mut acc, e))?;
+            let s = super::listing_file(input, name, pub_file, &mut v, |e| each(&mut acc, e))?;
             sink(acc)?;
             return Ok(s);
         }
     }
-    run(&KeygenMode, &mut chunks, v, par, &mut Batch::new(), &new, &each, sink)
+    run(&ListingMode, &mut chunks, v, par, &mut Batch::new(), &new, &each, sink)
 }
 
 /// A piece of the input, in order.
@@ -369,7 +369,7 @@ fn work<M: Mode, A>(
     seq: u64,
     piece: Piece,
     start: M::State,
-    v: &mut Validator,
+    v: &mut Checker,
     new: &(impl Fn() -> A + Sync),
     each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
 ) -> io::Result<Done<A, M::State>> {
@@ -428,7 +428,7 @@ fn add(total: &mut Summary, s: &Summary) {
 fn run<M: Mode, R: Read, A: Send>(
     mode: &M,
     chunks: &mut Chunker<R>,
-    v: &Validator,
+    v: &Checker,
     par: Parallel,
     batch: &mut Batch,
     new: &(impl Fn() -> A + Sync),

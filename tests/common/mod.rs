@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use keyvet::stream::{self, Event, Source};
-use keyvet::{HashAlg, Policy, Validator};
+use keyvet::{Checker, HashAlg, Policy};
 
 /// The public conformance corpus (`corpus/external`). Tests fail loudly if
 /// it is missing.
@@ -55,11 +55,11 @@ impl Tsv {
 /// What `ssh-keygen -l [-E md5]` would print for an input, per keyvet, and
 /// whether it would succeed (print at least one key).
 pub fn keygen_output(input: &[u8], source: Source<'_>, policy: Policy, alg: HashAlg) -> (bool, Vec<String>) {
-    let mut v = Validator::new(policy);
+    let mut v = Checker::new(policy);
     let mut lines = Vec::new();
-    let s = stream::keygen(input, source, &mut v, |e| {
+    let s = stream::listing(input, source, &mut v, |e| {
         if let Event::Key { checked, comment, .. } = e {
-            lines.push(checked.keygen_line_with(alg, comment).to_string());
+            lines.push(checked.listing_line_with(alg, comment).to_string());
         }
         Ok(())
     })
@@ -69,7 +69,7 @@ pub fn keygen_output(input: &[u8], source: Source<'_>, policy: Policy, alg: Hash
 
 /// Verdict and first error code of `keyvet check` over an input.
 pub fn check_codes(input: &[u8], policy: Policy) -> Vec<Result<(), &'static str>> {
-    let mut v = Validator::new(policy);
+    let mut v = Checker::new(policy);
     let mut out = Vec::new();
     stream::check(input, &mut v, |e| {
         match e {

@@ -8,9 +8,9 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use keyvet::keygen::Escaped;
+use keyvet::listing::Escaped;
 use keyvet::stream::{self, Batch, Event, Parallel, Source};
-use keyvet::{HashAlg, Policy, Validator, policy};
+use keyvet::{Checker, HashAlg, Policy, policy};
 
 mod import;
 mod json;
@@ -491,8 +491,8 @@ fn run<W: Write>(
     Ok(o)
 }
 
-fn validator(policy: Policy, blocklist: &Option<std::sync::Arc<keyvet::weak::Blocklist>>) -> Validator {
-    let v = Validator::new(policy);
+fn validator(policy: Policy, blocklist: &Option<std::sync::Arc<keyvet::weak::Blocklist>>) -> Checker {
+    let v = Checker::new(policy);
     match blocklist {
         Some(bl) => v.with_blocklist(std::sync::Arc::clone(bl)),
         None => v,
@@ -549,7 +549,7 @@ fn check<W: Write>(
     input: Input<'_>,
     out: &mut W,
     o: &mut Outcome,
-    v: &Validator,
+    v: &Checker,
     par: Parallel,
     source: u32,
     batch: &mut Batch,
@@ -623,7 +623,7 @@ struct Printed {
 
 fn fingerprint_event(name: &str, alg: HashAlg, p: &mut Printed, event: Event<'_, '_, '_>) -> io::Result<()> {
     match event {
-        Event::Key { checked, comment, .. } => writeln!(p.out, "{}", checked.keygen_line_with(alg, comment)),
+        Event::Key { checked, comment, .. } => writeln!(p.out, "{}", checked.listing_line_with(alg, comment)),
         Event::Invalid { error, .. } => writeln!(p.err, "{name}: {error} [{}]", error.code()),
         _ => Ok(()),
     }
@@ -634,7 +634,7 @@ fn fingerprint<W: Write>(
     input: Input<'_>,
     out: &mut W,
     o: &mut Outcome,
-    v: &Validator,
+    v: &Checker,
     par: Parallel,
     alg: HashAlg,
 ) -> io::Result<()> {
@@ -653,7 +653,7 @@ fn fingerprint<W: Write>(
     let summary = match input {
         Input::Terminal(lock) => {
             let mut v = v.clone();
-            stream::keygen(lock, Source::Stdin, &mut v, |event| {
+            stream::listing(lock, Source::Stdin, &mut v, |event| {
                 let mut p = Printed::default();
                 fingerprint_event(name, alg, &mut p, event)?;
                 emit(p)
@@ -661,7 +661,7 @@ fn fingerprint<W: Write>(
         }
         Input::Stream(r) => {
             let source = if name == "-" { Source::Stdin } else { Source::File(name) };
-            stream::par_keygen(
+            stream::par_listing(
                 r,
                 source,
                 pub_file,
@@ -711,7 +711,7 @@ fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outc
         Err(e) => return invalid(e),
     };
     let line = c.line();
-    let mut v = Validator::new(policy);
+    let mut v = Checker::new(policy);
     if let Err(e) = v.check_line(&line) {
         return invalid(e);
     }

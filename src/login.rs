@@ -1,6 +1,6 @@
 //! May this certificate log in here, now? The checks a server makes on a
 //! certificate that is well formed and correctly signed (see
-//! [`crate::Validator`]), as OpenSSH's `sshkey_cert_check_authority` and
+//! [`crate::Checker`]), as OpenSSH's `sshkey_cert_check_authority` and
 //! sshd's certificate option handling (`cert_option_list` in
 //! auth-options.c) make them.
 //!
@@ -8,11 +8,11 @@
 //! nothing is read from the environment.
 //!
 //! ```
-//! use keyvet::certcheck::{self, Request, TrustedCa};
-//! use keyvet::{CertType, Key, Validator, policy};
+//! use keyvet::login::{self, Request, TrustedCa};
+//! use keyvet::{CertType, Key, Checker, policy};
 //! let root = env!("CARGO_MANIFEST_DIR");
 //! let line = std::fs::read(format!("{root}/corpus/valid/certs/ed25519-user-by-ed25519.pub")).unwrap();
-//! let mut v = Validator::new(policy::STRICT);
+//! let mut v = Checker::new(policy::STRICT);
 //! let checked = v.check_line(&line).unwrap();
 //! let Key::Cert(cert) = checked.key() else { unreachable!() };
 //! let ca = cert.signature_key().key().fingerprint(keyvet::HashAlg::Sha256);
@@ -24,7 +24,7 @@
 //!     client_address: None,
 //!     require_principals: false,
 //! };
-//! assert_eq!(certcheck::check(cert, &req), Ok(()));
+//! assert_eq!(login::check(cert, &req), Ok(()));
 //! ```
 
 use std::fmt;

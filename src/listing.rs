@@ -8,15 +8,15 @@
 
 use std::fmt;
 
+use crate::checker::Checked;
 use crate::fingerprint::HashAlg;
 use crate::line::Line;
-use crate::validate::Checked;
 
 /// Bytes escaped the way ssh-keygen's `mprintf` prints them in a UTF-8
 /// locale.
 ///
 /// ```
-/// use keyvet::keygen::Escaped;
+/// use keyvet::listing::Escaped;
 /// assert_eq!(Escaped(b"caf\xc3\xa9 \x01").to_string(), "caf\u{e9} \\001");
 /// assert_eq!(Escaped(b"\xff").to_string(), "\\377");
 /// ```
@@ -105,13 +105,13 @@ impl fmt::Display for ShownComment<'_> {
 
 /// The line `ssh-keygen -l [-E md5]` prints for a key, without the newline.
 #[derive(Debug, Clone, Copy)]
-pub struct KeygenLine<'c, 'l, 'b> {
+pub struct ListingLine<'c, 'l, 'b> {
     checked: &'c Checked<'l, 'b>,
     alg: HashAlg,
     comment: ShownComment<'c>,
 }
 
-impl fmt::Display for KeygenLine<'_, '_, '_> {
+impl fmt::Display for ListingLine<'_, '_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.checked;
         write!(
@@ -130,14 +130,14 @@ impl<'l, 'b> Checked<'l, 'b> {
     /// [`HashAlg::Md5`]), without the newline.
     ///
     /// ```
-    /// use keyvet::{Validator, policy, HashAlg};
-    /// let mut v = Validator::new(policy::OPENSSH);
+    /// use keyvet::{Checker, policy, HashAlg};
+    /// let mut v = Checker::new(policy::OPENSSH);
     /// let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy me";
-    /// let out = v.check_keygen_line(line).unwrap().keygen_line(HashAlg::Sha256).to_string();
+    /// let out = v.check_listing_line(line).unwrap().listing_line(HashAlg::Sha256).to_string();
     /// assert!(out.starts_with("256 SHA256:") && out.ends_with(" me (ED25519)"));
     /// ```
-    pub fn keygen_line(&self, alg: HashAlg) -> KeygenLine<'_, 'l, 'b> {
-        KeygenLine {
+    pub fn listing_line(&self, alg: HashAlg) -> ListingLine<'_, 'l, 'b> {
+        ListingLine {
             checked: self,
             alg,
             comment: ShownComment::of_line(self.line()),
@@ -145,8 +145,8 @@ impl<'l, 'b> Checked<'l, 'b> {
     }
 
     /// The ssh-keygen line with a given comment (see [`crate::stream::Event`]).
-    pub fn keygen_line_with<'c>(&'c self, alg: HashAlg, comment: ShownComment<'c>) -> KeygenLine<'c, 'l, 'b> {
-        KeygenLine {
+    pub fn listing_line_with<'c>(&'c self, alg: HashAlg, comment: ShownComment<'c>) -> ListingLine<'c, 'l, 'b> {
+        ListingLine {
             checked: self,
             alg,
             comment,

@@ -31,17 +31,13 @@ use crate::wire::Mpint;
 /// key, [`CertError::SignatureMalformed`] for a malformed signature
 /// value, [`CertError::SignatureInvalid`] when it does not verify, and
 /// [`CertError::CaUnsupported`] for CA key types keyvet cannot verify.
-pub fn certificate(cert: &Certificate<'_>) -> Result<(), CertError> {
-    certificate_with(cert, &cert.signature_key(), &cert.signature())
+pub fn verify(cert: &Certificate<'_>) -> Result<(), CertError> {
+    verify_with(cert, &cert.signature_key(), &cert.signature())
 }
 
-/// [`certificate`] with the CA key and the signature already parsed (the
+/// [`verify`] with the CA key and the signature already parsed (the
 /// certificate keeps them as bytes).
-pub(crate) fn certificate_with(
-    cert: &Certificate<'_>,
-    ca_key: &PlainKey<'_>,
-    sig: &Signature<'_>,
-) -> Result<(), CertError> {
+pub(crate) fn verify_with(cert: &Certificate<'_>, ca_key: &PlainKey<'_>, sig: &Signature<'_>) -> Result<(), CertError> {
     let ca = ca_key.key();
     let data = cert.signed_data();
     let mismatch = || CertError::SignatureAlgorithm {

@@ -1,0 +1,362 @@
+//! The checker: line, base64, blob, the policy's rules, certificate
+//! signatures and weak-key screening, with a reusable decode buffer so that
+//! checking a line allocates nothing once the buffer has grown to the
+//! largest key seen.
+
+use std::sync::Arc;
+
+use crate::algorithm::Algorithm;
+use crate::base64::decode_base64;
+use crate::cert::Certificate;
+use crate::error::{Error, LineError, WeakError};
+use crate::fingerprint::{Fingerprint, HashAlg};
+use crate::key::Key;
+use crate::line::{self, Line};
+use crate::policy::Policy;
+use crate::rules;
+use crate::signature;
+use crate::weak::{self, Blocklist, Findings};
+
+/// A line that passed validation: the parsed line and the key, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked<'l, 'b> {
+    line: Line<'l>,
+    key: Key<'b>,
+    /// The validator's findings (kept there, not copied with every line).
+    findings: &'b Findings,
+}
+
+impl<'l, 'b> Checked<'l, 'b> {
+    /// The parsed line.
+    pub const fn line(&self) -> &Line<'l> {
+        &self.line
+    }
+
+    /// The parsed key or certificate.
+    pub const fn key(&self) -> &Key<'b> {
+        &self.key
+    }
+
+    /// The algorithm of the key (from the blob).
+    pub fn algorithm(&self) -> Algorithm {
+        self.key.algorithm()
+    }
+
+    /// Key size as ssh-keygen reports it.
+    pub fn bits(&self) -> u32 {
+        self.key.bits()
+    }
+
+    /// The SHA-256 fingerprint (of the certified key, for a certificate).
+    pub fn sha256(&self) -> Fingerprint {
+        self.key.fingerprint(HashAlg::Sha256)
+    }
+
+    /// The MD5 fingerprint.
+    pub fn md5(&self) -> Fingerprint {
+        self.key.fingerprint(HashAlg::Md5)
+    }
+
+    /// A fingerprint by algorithm.
+    pub fn fingerprint(&self, alg: HashAlg) -> Fingerprint {
+        self.key.fingerprint(alg)
+    }
+
+    /// The comment, if any and UTF-8.
+    pub fn comment(&self) -> Option<&'l str> {
+        self.line.comment()
+    }
+
+    /// What weak-key screening found that did not reject the key
+    /// (warnings).
+    pub const fn findings(&self) -> &'b Findings {
+        self.findings
+    }
+}
+
+/// Validates key lines and blobs against a [`Policy`], reusing one buffer.
+///
+/// ```
+/// use keyvet::{Checker, policy};
+/// let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy alice@example";
+/// let mut v = Checker::new(policy::STRICT);
+/// let ok = v.check_line(line).unwrap();
+/// assert_eq!(ok.bits(), 256);
+/// assert_eq!(ok.comment(), Some("alice@example"));
+/// assert!(ok.sha256().to_string().starts_with("SHA256:"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Checker {
+    policy: Policy,
+    buf: Vec<u8>,
+    /// For base64 with embedded control whitespace, which OpenSSH skips.
+    scratch: Vec<u8>,
+    blocklist: Option<Arc<Blocklist>>,
+    /// Weak-key findings of the last check, rejected or not.
+    findings: Findings,
+}
+
+impl Checker {
+    /// A validator for `policy`.
+    pub fn new(policy: Policy) -> Checker {
+        Checker {
+            policy,
+            buf: Vec::new(),
+            scratch: Vec::new(),
+            blocklist: None,
+            findings: Findings::default(),
+        }
+    }
+
+    /// The policy.
+    pub const fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Screens keys against a list of known-compromised keys (when the
+    /// policy runs [`crate::weak::Check::Blocklist`]).
+    #[must_use]
+    pub fn with_blocklist(mut self, blocklist: Arc<Blocklist>) -> Checker {
+        self.blocklist = Some(blocklist);
+        self
+    }
+
+    /// Everything weak-key screening found in the last checked line,
+    /// including the finding that rejected it.
+    pub const fn last_findings(&self) -> &Findings {
+        &self.findings
+    }
+
+    /// Parses and validates one authorized_keys / public key line.
+    ///
+    /// # Errors
+    /// The first rule the line breaks, with its position.
+    pub fn check_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        self.findings.clear();
+        let line = self.policy.visible(line);
+        let trimmed = line::trim_eol(line);
+        if trimmed.len() > self.policy.max_line_len {
+            return Err(Error::new(LineError::TooLong {
+                len: trimmed.len(),
+                max: self.policy.max_line_len,
+            }));
+        }
+        let parsed = Line::parse(line)?;
+        rules::line(&parsed, &self.policy)?;
+        self.decode(&parsed)?;
+        let key = match accept(&self.buf, &self.policy, Some(parsed.algorithm())) {
+            Ok(key) => key,
+            Err(e) => {
+                self.findings = screen_rejected(&self.buf, &self.policy, self.blocklist.as_deref());
+                return Err(e.or_byte(parsed.base64_offset()));
+            }
+        };
+        if self.policy.screening.checks != crate::weak::CheckSet::NONE {
+            self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
+        }
+        if let Some(e) = weak_error(&self.findings) {
+            return Err(e.or_byte(parsed.base64_offset()));
+        }
+        Ok(Checked {
+            line: parsed,
+            key,
+            findings: &self.findings,
+        })
+    }
+
+    /// Reads a line the way `ssh-keygen -l` does (a bare key, or a key after
+    /// a known_hosts host field or authorized_keys options, which are not
+    /// checked) and validates the key.
+    ///
+    /// # Errors
+    /// Why no key could be read: the error of the key at the start of the
+    /// line when it starts with a key type, else that of the key after the
+    /// leading field.
+    pub fn check_listing_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        self.findings.clear();
+        let line = self.policy.visible(line);
+        let trimmed = line::trim_eol(line);
+        if trimmed.len() > self.policy.max_line_len {
+            return Err(Error::new(LineError::TooLong {
+                len: trimmed.len(),
+                max: self.policy.max_line_len,
+            }));
+        }
+        let c = Line::parse_listing_candidates(line);
+        let direct_err = match c.direct {
+            Ok(l) => match self.try_line(&l) {
+                Ok(()) => return self.finish(l),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        let after_err = match c.after_prefix {
+            Some(Ok(l)) => match self.try_line(&l) {
+                Ok(()) => return self.finish(l),
+                Err(e) => Some(e),
+            },
+            Some(Err(e)) => Some(e),
+            None => None,
+        };
+        match after_err {
+            Some(e) if !c.starts_with_type => Err(e),
+            _ => Err(direct_err),
+        }
+    }
+
+    /// Decodes the line's base64 into the buffer. OpenSSH's `b64_pton`
+    /// skips whitespace anywhere; the only whitespace a base64 field can
+    /// hold is CR, LF, VT or FF, which the openssh policy skips too and the
+    /// strict one (canonical encodings) refuses.
+    fn decode(&mut self, l: &Line<'_>) -> Result<(), Error> {
+        let max = self.policy.max_blob_len;
+        let b64 = l.base64();
+        match decode_base64(b64, &mut self.buf, max) {
+            Ok(()) => Ok(()),
+            Err(e) if !self.policy.canonical_encoding && b64.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b) => {
+                self.scratch.clear();
+                self.scratch
+                    .extend(b64.bytes().filter(|b| !(b.is_ascii_whitespace() || *b == 0x0b)));
+                let stripped = std::str::from_utf8(&self.scratch).map_err(|_| shift(e, l.base64_offset()))?;
+                decode_base64(stripped, &mut self.buf, max).map_err(|_| shift(e, l.base64_offset()))
+            }
+            Err(e) => Err(shift(e, l.base64_offset())),
+        }
+    }
+
+    /// Reads a bare `type base64 [comment]` line, without options (what
+    /// OpenSSH's `sshkey_read` reads, e.g. in a `.pub` file), and validates
+    /// the key.
+    ///
+    /// # Errors
+    /// The first rule the line breaks.
+    pub fn check_key_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        self.findings.clear();
+        let line = self.policy.visible(line);
+        let trimmed = line::trim_eol(line);
+        if trimmed.len() > self.policy.max_line_len {
+            return Err(Error::new(LineError::TooLong {
+                len: trimmed.len(),
+                max: self.policy.max_line_len,
+            }));
+        }
+        let parsed = Line::parse_key(line)?;
+        self.try_line(&parsed)?;
+        self.finish(parsed)
+    }
+
+    fn try_line(&mut self, l: &Line<'_>) -> Result<(), Error> {
+        self.findings.clear();
+        rules::listing_line(l, &self.policy)?;
+        self.decode(l)?;
+        let key = match accept(&self.buf, &self.policy, Some(l.algorithm())) {
+            Ok(key) => key,
+            Err(e) => {
+                self.findings = screen_rejected(&self.buf, &self.policy, self.blocklist.as_deref());
+                return Err(e.or_byte(l.base64_offset()));
+            }
+        };
+        if self.policy.screening.checks != crate::weak::CheckSet::NONE {
+            self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
+        }
+        match weak_error(&self.findings) {
+            Some(e) => Err(e.or_byte(l.base64_offset())),
+            None => Ok(()),
+        }
+    }
+
+    fn finish<'l>(&mut self, l: Line<'l>) -> Result<Checked<'l, '_>, Error> {
+        // The buffer holds the blob `try_line` accepted; parse it again to
+        // borrow it for the caller (cheap: no checks that need arithmetic).
+        let key = Key::parse(&self.buf)?;
+        Ok(Checked {
+            line: l,
+            key,
+            findings: &self.findings,
+        })
+    }
+
+    /// Validates a decoded key blob.
+    ///
+    /// # Errors
+    /// The first rule the blob breaks.
+    pub fn check_blob<'b>(&self, blob: &'b [u8]) -> Result<Key<'b>, Error> {
+        let key = accept(blob, &self.policy, None)?;
+        match weak_error(&screen_key(&key, &self.policy, self.blocklist.as_deref())) {
+            Some(e) => Err(e),
+            None => Ok(key),
+        }
+    }
+}
+
+/// Weak-key screening of a key (and of a certificate's CA key).
+fn screen_key(key: &Key<'_>, p: &Policy, blocklist: Option<&Blocklist>) -> Findings {
+    let mut f = Findings::default();
+    if p.screening.checks != crate::weak::CheckSet::NONE {
+        weak::screen(key.public_key(), &p.screening, blocklist, &mut f);
+        if let Key::Cert(c) = key {
+            weak::screen(c.signature_key().key(), &p.screening, blocklist, &mut f);
+        }
+    }
+    f
+}
+
+/// Weak-key screening of a blob the policy refused (an algorithm it does not
+/// accept, a size under its floor, a point off the curve): the findings say
+/// what else is wrong with the key, next to the error that refused it. Only
+/// blobs that parse, and keys within OpenSSH's largest size (16384 bits), so
+/// that the cost stays bounded as for accepted keys.
+fn screen_rejected(blob: &[u8], p: &Policy, blocklist: Option<&Blocklist>) -> Findings {
+    if p.screening.checks == crate::weak::CheckSet::NONE {
+        return Findings::default();
+    }
+    match Key::parse(blob) {
+        Ok(key)
+            if key.public_key().bits() <= MAX_SCREENED_BITS
+                && match &key {
+                    Key::Cert(c) => c.signature_key().key().bits() <= MAX_SCREENED_BITS,
+                    Key::Plain(_) => true,
+                } =>
+        {
+            screen_key(&key, p, blocklist)
+        }
+        _ => Findings::default(),
+    }
+}
+
+/// The largest key [`screen_rejected`] screens: OpenSSH's RSA maximum.
+const MAX_SCREENED_BITS: u32 = 16384;
+
+/// The error for the first error-severity finding, if any.
+fn weak_error(f: &Findings) -> Option<Error> {
+    f.first_error().map(|first| {
+        Error::new(WeakError {
+            check: first.check,
+            detail: first.detail,
+        })
+    })
+}
+
+fn shift(e: Error, by: usize) -> Error {
+    match e.byte() {
+        Some(b) => Error::at_byte(*e.kind(), b + by),
+        None => e.or_byte(by),
+    }
+}
+
+/// The policy's structural rules ([`rules::blob`]), then a certificate's CA
+/// signature: the last rule, as in OpenSSH.
+fn accept<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> Result<Key<'b>, Error> {
+    let key = rules::blob(blob, p, word)?;
+    if p.verify_signatures
+        && let Key::Cert(c) = &key
+    {
+        verify_signature(c)?;
+    }
+    Ok(key)
+}
+
+fn verify_signature(c: &Certificate<'_>) -> Result<(), Error> {
+    let at = c.offsets().signature;
+    signature::verify(c).map_err(|k| Error::in_blob(k, at, "cert.signature"))
+}
