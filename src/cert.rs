@@ -3,7 +3,7 @@
 //! Parsing follows OpenSSH 9.2's `cert_parse`: all fields are read and their
 //! lengths checked, the type must be user (1) or host (2), at most 256
 //! principals, well-formed option lists, and a signature key that is a valid
-//! plain key. Signature verification is separate ([`crate::verify`]).
+//! plain key. Signature verification is separate ([`crate::signature`]).
 
 use std::fmt;
 
