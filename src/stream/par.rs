@@ -28,7 +28,8 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
 use std::sync::{Mutex, mpsc};
 
-use super::{Batch, CheckState, Event, ListingState, Source, Summary};
+use super::machine::{Block, CheckMode, ListingMode, Mode};
+use super::{Batch, Event, Source, Summary};
 use crate::checker::Checker;
 use crate::line::RawLine;
 
@@ -57,85 +58,6 @@ impl Parallel {
             threads: 1,
             chunk_bytes: 256 * 1024,
         }
-    }
-}
-
-/// What one run checks per line; implemented by the two kinds of run.
-trait Mode: Sync {
-    type State: Copy + Default + PartialEq + Send;
-    #[allow(clippy::too_many_arguments)]
-    fn line<A>(
-        &self,
-        raw: RawLine<'_>,
-        max: usize,
-        v: &mut Checker,
-        state: &mut Self::State,
-        batch: &mut Batch,
-        s: &mut Summary,
-        each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-        acc: &mut A,
-    ) -> io::Result<()>;
-    fn end<A>(
-        &self,
-        s: &mut Summary,
-        each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-        acc: &mut A,
-    ) -> io::Result<()>;
-}
-
-struct CheckMode {
-    source: u32,
-}
-
-impl Mode for CheckMode {
-    type State = CheckState;
-    fn line<A>(
-        &self,
-        raw: RawLine<'_>,
-        max: usize,
-        v: &mut Checker,
-        state: &mut CheckState,
-        batch: &mut Batch,
-        s: &mut Summary,
-        each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-        acc: &mut A,
-    ) -> io::Result<()> {
-        super::check_one(raw, max, v, state, self.source, batch, s, &mut |e| each(acc, e))
-    }
-    fn end<A>(
-        &self,
-        s: &mut Summary,
-        each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-        acc: &mut A,
-    ) -> io::Result<()> {
-        super::check_end(s, &mut |e| each(acc, e))
-    }
-}
-
-struct ListingMode;
-
-impl Mode for ListingMode {
-    type State = ListingState;
-    fn line<A>(
-        &self,
-        raw: RawLine<'_>,
-        max: usize,
-        v: &mut Checker,
-        state: &mut ListingState,
-        _batch: &mut Batch,
-        s: &mut Summary,
-        each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-        acc: &mut A,
-    ) -> io::Result<()> {
-        super::listing_one(raw, max, v, state, s, &mut |e| each(acc, e))
-    }
-    fn end<A>(
-        &self,
-        s: &mut Summary,
-        each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-        acc: &mut A,
-    ) -> io::Result<()> {
-        super::listing_end(s, &mut |e| each(acc, e))
     }
 }
 
@@ -200,7 +122,7 @@ pub fn par_listing<R: Read, P: BufRead, A: Send>(
     if let Source::File(name) = source {
         chunks.fill_first()?;
         let first = chunks.first_line();
-        if first.is_some_and(|l| super::reads_as_private_key_file(l, v.policy())) {
+        if first.is_some_and(|l| super::private_file::reads_as_private_key_file(l, v.policy())) {
             let (buffered, rest) = chunks.into_parts();
             let input = io::BufReader::new(io::Cursor::new(buffered).chain(rest));
             let mut v = v.clone();
@@ -352,11 +274,11 @@ fn count_lines(b: &[u8]) -> u64 {
 }
 
 /// A checked piece, waiting for its turn.
-struct Done<A, S> {
+struct Done<A> {
     seq: u64,
     piece: Piece,
-    start: S,
-    end: S,
+    start: Block,
+    end: Block,
     acc: A,
     summary: Summary,
     batch: Batch,
@@ -368,11 +290,11 @@ fn work<M: Mode, A>(
     mode: &M,
     seq: u64,
     piece: Piece,
-    start: M::State,
+    start: Block,
     v: &mut Checker,
     new: &(impl Fn() -> A + Sync),
     each: &(impl Fn(&mut A, Event<'_, '_, '_>) -> io::Result<()> + Sync),
-) -> io::Result<Done<A, M::State>> {
+) -> io::Result<Done<A>> {
     let max = v.policy().max_line_len;
     let mut acc = new();
     let mut summary = Summary::default();
@@ -384,7 +306,9 @@ fn work<M: Mode, A>(
                 number: *number,
                 len: *len,
             };
-            mode.line(raw, max, v, &mut state, &mut batch, &mut summary, each, &mut acc)?;
+            mode.line(raw, max, v, &mut state, &mut batch, &mut summary, &mut |e| {
+                each(&mut acc, e)
+            })?;
         }
         Piece::Lines { bytes, first } => {
             let mut number = *first;
@@ -402,7 +326,9 @@ fn work<M: Mode, A>(
                 } else {
                     RawLine::Line { number, bytes: line }
                 };
-                mode.line(raw, max, v, &mut state, &mut batch, &mut summary, each, &mut acc)?;
+                mode.line(raw, max, v, &mut state, &mut batch, &mut summary, &mut |e| {
+                    each(&mut acc, e)
+                })?;
                 number += 1;
                 rest = next;
             }
@@ -437,7 +363,7 @@ fn run<M: Mode, R: Read, A: Send>(
 ) -> io::Result<Summary> {
     let mut mine = v.clone();
     let mut total = Summary::default();
-    let mut state = M::State::default();
+    let mut state = Block::default();
     if par.threads <= 1 {
         let mut seq = 0;
         while let Some(piece) = chunks.next_piece()? {
@@ -455,7 +381,7 @@ fn run<M: Mode, R: Read, A: Send>(
     } else {
         let (job_tx, job_rx) = mpsc::channel::<(u64, Piece)>();
         let job_rx = Mutex::new(job_rx);
-        let (done_tx, done_rx) = mpsc::channel::<std::thread::Result<io::Result<Done<A, M::State>>>>();
+        let (done_tx, done_rx) = mpsc::channel::<std::thread::Result<io::Result<Done<A>>>>();
         std::thread::scope(|scope| -> io::Result<()> {
             let mut workers = Vec::with_capacity(par.threads);
             for _ in 0..par.threads {
@@ -470,7 +396,7 @@ fn run<M: Mode, R: Read, A: Send>(
                         // one) is handed to the calling thread, which would
                         // otherwise wait for this chunk forever.
                         let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            work(mode, seq, piece, M::State::default(), &mut v, new, each)
+                            work(mode, seq, piece, Block::default(), &mut v, new, each)
                         }));
                         let stop = done.is_err();
                         if done_tx.send(done).is_err() || stop {
@@ -486,7 +412,7 @@ fn run<M: Mode, R: Read, A: Send>(
                 // its output.
                 let limit = par.threads * 2 + 1;
                 let (mut seq, mut next, mut in_flight) = (0u64, 0u64, 0usize);
-                let mut pending: BTreeMap<u64, Done<A, M::State>> = BTreeMap::new();
+                let mut pending: BTreeMap<u64, Done<A>> = BTreeMap::new();
                 let mut reading = true;
                 loop {
                     while let Some(mut done) = pending.remove(&next) {
@@ -544,7 +470,7 @@ fn run<M: Mode, R: Read, A: Send>(
         })?;
     }
     let mut acc = new();
-    mode.end(&mut total, each, &mut acc)?;
+    mode.end(&mut total, &mut |e| each(&mut acc, e))?;
     sink(acc)?;
     Ok(total)
 }
