@@ -58,7 +58,6 @@ pub mod listing;
 pub mod login;
 mod meter;
 pub mod policy;
-pub mod profile;
 mod rules;
 pub mod screening;
 pub mod signature;

@@ -7,10 +7,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
-
 use common::corpus_root;
 use keyvet::stream::{self, Batch, Event, Parallel, Source};
 use keyvet::{Checker, HashAlg, Policy, policy};
@@ -205,51 +201,6 @@ fn private_key_file_is_read_whole() {
     // reported, not its lines.
     assert_eq!(seq.1, (0, 1), "{seq:?}");
     assert!(seq.0[0].starts_with("1 convert.malformed"), "{seq:?}");
-}
-
-fn keyvet(args: &[&str], dir: &Path) -> (Vec<u8>, Vec<u8>, Option<i32>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (out.stdout, out.stderr, out.status.code())
-}
-
-/// `keyvet check` and `fingerprint` print the same bytes with 1 and with 3
-/// worker threads, on every corpus file at once.
-#[test]
-fn cli_output_is_the_same_for_any_number_of_threads() {
-    let root = corpus_root();
-    let mut files = BTreeSet::new();
-    let mut stack = vec![root.join("valid"), root.join("weak")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "pub") {
-                files.insert(p.strip_prefix(&root).unwrap().to_str().unwrap().to_owned());
-            }
-        }
-    }
-    let files: Vec<&str> = files.iter().map(String::as_str).collect();
-    for cmd in [
-        &["check", "--json"][..],
-        &["check", "--policy", "openssh"],
-        &["fingerprint"],
-        &["fingerprint", "-E", "md5", "--policy", "openssh"],
-    ] {
-        let run = |jobs: &str| {
-            let mut args = cmd.to_vec();
-            args.extend(["-j", jobs]);
-            args.extend(&files);
-            keyvet(&args, &root)
-        };
-        let one = run("1");
-        assert!(!one.0.is_empty());
-        assert_eq!(run("3"), one, "{cmd:?}");
-    }
 }
 
 /// No worker thread outlives a parallel run: when `par_check` returns, every

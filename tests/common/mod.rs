@@ -9,7 +9,7 @@ use keyvet::{Checker, HashAlg, Policy};
 /// The public conformance corpus (`corpus/external`). Tests fail loudly if
 /// it is missing.
 pub fn conformance_root() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/external");
+    let p = repo_root().join("corpus/external");
     assert!(
         p.join("MANIFEST.tsv").is_file(),
         "the conformance corpus is missing at {}",
@@ -18,8 +18,19 @@ pub fn conformance_root() -> PathBuf {
     p
 }
 
+/// The top of the workspace (this file serves the engine's tests and the
+/// CLI's, one folder down).
+pub fn repo_root() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if dir.join("corpus").is_dir() {
+        dir.to_path_buf()
+    } else {
+        dir.join("..")
+    }
+}
+
 pub fn corpus_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+    repo_root().join("corpus")
 }
 
 /// A tab-separated file with a header line.

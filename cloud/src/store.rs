@@ -66,7 +66,7 @@ struct Scope {
 /// operation is short).
 ///
 /// ```
-/// use keyvet::profile::{Conflict, KeyStore, MemoryStore, StoredKey};
+/// use keyvet_cloud::{Conflict, KeyStore, MemoryStore, StoredKey};
 /// let s = MemoryStore::new();
 /// let k = |name: &str, fp: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: "skey-1".into() };
 /// assert_eq!(s.insert("r", k("a", "SHA256:x"), 2, true), Ok(()));

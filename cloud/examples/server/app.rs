@@ -15,10 +15,10 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Form, Query, State
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use keyvet::profile::create::NewKey;
-use keyvet::profile::{
-    Api, Created, IdSource, ImportRequest, Imported, KeyStore, Profile, ProviderError, RandomIds, Rejection,
-    alibaba_ecs, tencent_cvm,
+use keyvet_cloud::generate::NewKey;
+use keyvet_cloud::{
+    Created, IdSource, ImportRequest, Imported, KeyStore, Provider, ProviderError, RandomIds, Rejection, alibaba_ecs,
+    tencent_cvm,
 };
 use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
@@ -31,11 +31,11 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct Config {
     /// Tencent Cloud CVM API 3.0 `ImportKeyPair`.
-    pub tencent: Profile,
+    pub tencent: Provider,
     /// Tencent Cloud CVM legacy v2 `ImportKeyPair` and `CreateKeyPair`.
-    pub tencent_v2: Profile,
+    pub tencent_v2: Provider,
     /// Alibaba Cloud ECS `ImportKeyPair`.
-    pub alibaba: Profile,
+    pub alibaba: Provider,
     /// The API 3.0 request limit, per client address (`None`: no limit).
     pub tencent_rate_limit: Option<RateLimit>,
     /// The size of the RSA keys `CreateKeyPair` makes.
@@ -146,7 +146,7 @@ async fn tencent_v3_import(
     let Ok(Value::Object(obj)) = serde_json::from_slice(&body) else {
         return Err(invalid(&profile, "request body", "not a JSON object"));
     };
-    let req = ImportRequest::from_json(Api::TencentCvm, &obj);
+    let req = profile.request_from_json(&obj);
     import(app, profile, req).await.map(|ok| ok.to_json())
 }
 
@@ -162,7 +162,7 @@ async fn tencent_v2(
         Err(e) => Err(e),
         Ok(params) => match params.get("Action").and_then(Value::as_str) {
             Some("ImportKeyPair") => {
-                let req = ImportRequest::from_json(Api::TencentCvmV2, &params);
+                let req = profile.request_from_json(&params);
                 import(&app, profile, req).await.map(|ok| ok.to_json())
             }
             Some("CreateKeyPair") => {
@@ -204,7 +204,7 @@ async fn alibaba(
         Err(e) => Err(e),
         Ok(params) => match params.get("Action").and_then(Value::as_str) {
             Some("ImportKeyPair") => {
-                let req = ImportRequest::from_json(Api::AlibabaEcs, &params);
+                let req = profile.request_from_json(&params);
                 import(&app, profile, req).await
             }
             None => Err(missing(&profile, "Action")),
@@ -217,16 +217,16 @@ async fn alibaba(
         },
     };
     match (result, xml) {
-        (Ok(ok), true) => xml_body(200, ok.to_xml()),
+        (Ok(ok), true) => xml_body(200, ok.to_xml().unwrap_or_default()),
         (Ok(ok), false) => json(200, ok.to_json()),
-        (Err(e), true) => xml_body(e.http_status, e.to_xml()),
+        (Err(e), true) => xml_body(e.http_status, e.to_xml().unwrap_or_default()),
         (Err(e), false) => json(e.http_status, e.to_json()),
     }
 }
 
 /// Serves an import off the async workers: a [`KeyStore`] may block (the
 /// file store writes and flushes before it answers).
-async fn import(app: &AppState, profile: Profile, req: ImportRequest) -> Result<Imported, ProviderError> {
+async fn import(app: &AppState, profile: Provider, req: ImportRequest) -> Result<Imported, ProviderError> {
     let store = Arc::clone(&app.store);
     tokio::task::spawn_blocking(move || profile.import(&req, &*store, &RandomIds))
         .await
@@ -235,7 +235,7 @@ async fn import(app: &AppState, profile: Profile, req: ImportRequest) -> Result<
 
 /// Serves a create: RSA key generation takes tens of milliseconds of CPU,
 /// so it runs on the blocking pool, at most one per core at a time.
-async fn create(app: &AppState, profile: Profile, name: Option<String>) -> Result<Created, ProviderError> {
+async fn create(app: &AppState, profile: Provider, name: Option<String>) -> Result<Created, ProviderError> {
     let _permit = app.keygen.acquire().await;
     let store = Arc::clone(&app.store);
     let kind = NewKey::Rsa(app.config.create_rsa_bits);
@@ -250,7 +250,7 @@ type Params = Vec<(String, String)>;
 /// JSON object [`ImportRequest::from_json`] reads. A body that is not a
 /// form is ignored.
 fn params(
-    profile: &Profile,
+    profile: &Provider,
     query: Params,
     form: Result<Form<Params>, FormRejection>,
 ) -> Result<Map<String, Value>, ProviderError> {
@@ -266,13 +266,13 @@ fn params(
         .collect())
 }
 
-fn missing(profile: &Profile, parameter: &'static str) -> ProviderError {
+fn missing(profile: &Provider, parameter: &'static str) -> ProviderError {
     profile.error(Rejection::MissingParameter(parameter), RandomIds.request_id())
 }
 
 /// An error of the API's common codes, which no keyvet rejection names.
 fn refusal(
-    profile: &Profile,
+    profile: &Provider,
     code: &'static str,
     http_status: u16,
     message: impl Into<Cow<'static, str>>,
@@ -280,7 +280,7 @@ fn refusal(
     profile.common_error(code, http_status, message, RandomIds.request_id())
 }
 
-fn invalid(profile: &Profile, parameter: &'static str, reason: &'static str) -> ProviderError {
+fn invalid(profile: &Provider, parameter: &'static str, reason: &'static str) -> ProviderError {
     profile.error(
         Rejection::InvalidParameter { parameter, reason },
         RandomIds.request_id(),
@@ -289,15 +289,11 @@ fn invalid(profile: &Profile, parameter: &'static str, reason: &'static str) -> 
 
 /// A body that could not be read: too large (axum's [`DefaultBodyLimit`]),
 /// or cut off.
-fn body_error(profile: &Profile, status: StatusCode) -> ProviderError {
+fn body_error(profile: &Provider, status: StatusCode) -> ProviderError {
     if status != StatusCode::PAYLOAD_TOO_LARGE {
         return invalid(profile, "request body", "unreadable");
     }
-    let message = format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024);
-    match profile.api {
-        Api::AlibabaEcs => refusal(profile, "InvalidParameter", 413, message),
-        _ => refusal(profile, "RequestSizeLimitExceeded", 200, message),
-    }
+    profile.oversized_request(BODY_LIMIT, RandomIds.request_id())
 }
 
 fn json(status: u16, body: Value) -> Response {

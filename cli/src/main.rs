@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use keyvet::listing::Escaped;
 use keyvet::stream::{self, Batch, Event, Parallel, Source};
 use keyvet::{Checker, HashAlg, Policy, policy};
+use keyvet_cloud::Provider;
 
 mod import;
 mod json;
@@ -55,8 +56,8 @@ enum Command {
     #[command(group(clap::ArgGroup::new("mode").required(true).args(["requests", "name"])))]
     Import {
         /// The API.
-        #[arg(long, value_enum)]
-        profile: ProfileArg,
+        #[arg(long, value_parser = provider_arg(|_| true))]
+        profile: &'static Provider,
         /// JSON Lines of requests with the API's parameter names (`-`:
         /// standard input), served in order against one store.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["tags", "file"])]
@@ -110,8 +111,8 @@ enum Command {
     /// response body (the private key is printed, never stored).
     Create {
         /// The API (only tencent-cvm-v2 documents a create call).
-        #[arg(long, value_enum)]
-        profile: CreateProfileArg,
+        #[arg(long, value_parser = provider_arg(|p| p.api.creates()))]
+        profile: &'static Provider,
         /// The key pair name.
         #[arg(long)]
         name: String,
@@ -128,11 +129,6 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum CreateProfileArg {
-    TencentCvmV2,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
 enum KeyTypeArg {
     Rsa,
     Ed25519,
@@ -140,21 +136,12 @@ enum KeyTypeArg {
     EcdsaP384,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ProfileArg {
-    TencentCvm,
-    TencentCvmV2,
-    AlibabaEcs,
-}
-
-impl ProfileArg {
-    fn profile(self) -> &'static keyvet::profile::Profile {
-        match self {
-            ProfileArg::TencentCvm => &keyvet::profile::tencent_cvm::IMPORT,
-            ProfileArg::TencentCvmV2 => &keyvet::profile::tencent_cvm::IMPORT_V2,
-            ProfileArg::AlibabaEcs => &keyvet::profile::alibaba_ecs::IMPORT,
-        }
-    }
+/// The providers of `keyvet_cloud` that `keep` selects, by name.
+fn provider_arg(keep: fn(&Provider) -> bool) -> impl clap::builder::TypedValueParser<Value = &'static Provider> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = keyvet_cloud::ALL.iter().filter(|p| keep(p)).map(|p| p.id).collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .try_map(|id| keyvet_cloud::by_id(&id).ok_or_else(|| format!("unknown API {id}")))
 }
 
 fn parse_tag(s: &str) -> Result<(String, String), String> {
@@ -369,7 +356,11 @@ fn main() -> ExitCode {
             quota,
             file,
         } => {
-            let mut profile = *profile.profile();
+            if xml && !profile.api.speaks_xml() {
+                eprintln!("keyvet: --xml: the {} API answers in JSON only", profile.id);
+                return ExitCode::from(2);
+            }
+            let mut profile = *profile;
             if let Some(q) = quota {
                 profile.quota = q;
             }
@@ -394,22 +385,22 @@ fn main() -> ExitCode {
         }
         Command::Convert { policy, file } => convert(file.as_deref().unwrap_or("-"), policy.policy(), &mut out),
         Command::Create {
-            profile: CreateProfileArg::TencentCvmV2,
+            profile,
             name,
             key_type,
             bits,
             store,
         } => {
-            use keyvet::profile::create::NewKey;
+            use keyvet_cloud::generate::NewKey;
             let kind = match key_type {
                 KeyTypeArg::Rsa => NewKey::Rsa(bits),
                 KeyTypeArg::Ed25519 => NewKey::Ed25519,
                 KeyTypeArg::EcdsaP256 => NewKey::EcdsaP256,
                 KeyTypeArg::EcdsaP384 => NewKey::EcdsaP384,
             };
-            let mem = keyvet::profile::MemoryStore::new();
-            let store: Box<dyn keyvet::profile::KeyStore> = match &store {
-                Some(path) => match keyvet::profile::FileStore::open(path, mem) {
+            let mem = keyvet_cloud::MemoryStore::new();
+            let store: Box<dyn keyvet_cloud::KeyStore> = match &store {
+                Some(path) => match keyvet_cloud::FileStore::open(path, mem) {
                     Ok(s) => Box::new(s),
                     Err(e) => {
                         eprintln!("keyvet: {path}: {e}");
@@ -418,8 +409,7 @@ fn main() -> ExitCode {
                 },
                 None => Box::new(mem),
             };
-            let profile = &keyvet::profile::tencent_cvm::IMPORT_V2;
-            let (body, ok) = match profile.create(Some(&name), kind, store.as_ref(), &keyvet::profile::RandomIds) {
+            let (body, ok) = match profile.create(Some(&name), kind, store.as_ref(), &keyvet_cloud::RandomIds) {
                 Ok(c) => (c.to_json(), true),
                 Err(e) => (e.to_json(), false),
             };

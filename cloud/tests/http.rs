@@ -10,7 +10,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use app::{Config, RateLimit};
-use keyvet::profile::{KeyStore, MemoryStore, Profile, alibaba_ecs};
+use keyvet_cloud::{KeyStore, MemoryStore, Provider, alibaba_ecs};
 use serde_json::{Value, json};
 
 /// The example's router on an ephemeral loopback port, in its own runtime
@@ -97,7 +97,7 @@ fn is_request_id(v: &Value) -> bool {
 }
 
 fn corpus(name: &str) -> String {
-    let path = format!("{}/corpus/valid/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../corpus/valid/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -326,7 +326,7 @@ fn tencent_v2_create_key_pair() {
 fn alibaba_import_json_xml_and_statuses() {
     let store = MemoryStore::new().with_resource_groups(["rg-bp67acfmxazb4p"]);
     let config = Config {
-        alibaba: Profile {
+        alibaba: Provider {
             quota: 2,
             ..alibaba_ecs::IMPORT
         },

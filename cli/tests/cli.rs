@@ -1,9 +1,8 @@
 //! The `keyvet` binary: its contract (`check`, `fingerprint`, `--policy`,
 //! `--json`, exit codes) as scripts use it.
 
-mod common;
-
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn keyvet(args: &[&str], stdin: &[u8]) -> Output {
@@ -24,6 +23,11 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
         .collect()
+}
+
+/// The public conformance corpus, at the top of the workspace.
+fn conformance_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/external")
 }
 
 const ED: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy";
@@ -94,7 +98,7 @@ fn private_key_is_named_and_its_block_is_one_error() {
 #[test]
 fn policies_differ() {
     // An alias type word: OpenSSH takes it, strict does not.
-    let rsa = std::fs::read_to_string(common::conformance_root().join("openssh-portable/sshkey/rsa_1.pub")).unwrap();
+    let rsa = std::fs::read_to_string(conformance_root().join("openssh-portable/sshkey/rsa_1.pub")).unwrap();
     let alias = rsa.replacen("ssh-rsa", "rsa-sha2-256", 1);
     let out = keyvet(&["check", "--json", "--policy", "openssh"], alias.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{:?}", json_lines(&out));
@@ -105,7 +109,7 @@ fn policies_differ() {
 
 #[test]
 fn fingerprint_prints_ssh_keygen_lines() {
-    let root = common::conformance_root();
+    let root = conformance_root();
     let path = root.join("openssh-portable/sshkey/ecdsa_1-cert.pub");
     let out = keyvet(&["fingerprint", "--policy", "openssh", path.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(0));

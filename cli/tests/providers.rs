@@ -19,7 +19,7 @@ fn keyvet(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn corpus(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/corpus/{path}", env!("CARGO_MANIFEST_DIR")))
+    std::fs::read_to_string(format!("{}/../corpus/{path}", env!("CARGO_MANIFEST_DIR")))
         .unwrap()
         .trim_end()
         .to_string()

@@ -27,11 +27,13 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use keyvet::policy::{self, Policy};
+use keyvet::{Algorithm, AlgorithmSet, KeyType};
+use serde_json::{Map, Value, json};
 
-use super::{Api, NameCharset, NameRules, Profile, Rejection, Tag, TagRules, set_of};
-use crate::policy::{self, Policy};
-use crate::{Algorithm, KeyType};
+use crate::{
+    Api, Created, Imported, NameCharset, NameRules, Params, Provider, ProviderError, Rejection, Tag, TagRules,
+};
 
 const NAME: NameRules = NameRules {
     min_chars: 1,
@@ -52,33 +54,145 @@ const TAGS: TagRules = TagRules {
 
 const POLICY: Policy = Policy {
     name: "tencent-cvm",
-    algorithms: set_of(&[Algorithm::plain(KeyType::Rsa)]),
+    algorithms: AlgorithmSet::EMPTY.with(Algorithm::plain(KeyType::Rsa)),
     min_rsa_bits: 1024,
     ..policy::STRICT
 };
 
 /// `ImportKeyPair`, API 3.0 (2017-03-12).
-pub const IMPORT: Profile = Profile {
+pub const IMPORT: Provider = Provider {
     id: "tencent-cvm",
-    api: Api::TencentCvm,
+    scope: "tencent-cvm",
+    params: Params {
+        name: "KeyName",
+        public_key: "PublicKey",
+        project: Some("ProjectId"),
+        region: None,
+        resource_group: None,
+    },
     key_name: NAME,
     tags: TAGS,
     policy: POLICY,
     documented_types: &["OpenSSH RSA"],
     quota: 500,
     unique_keys: true,
+    api: &Api3,
 };
 
-/// `ImportKeyPair`, legacy v2 API (`keyName`, `pubKey`).
-pub const IMPORT_V2: Profile = Profile {
+/// `ImportKeyPair` and `CreateKeyPair`, legacy v2 API (`keyName`,
+/// `pubKey`); one account with API 3.0, so one store scope.
+pub const IMPORT_V2: Provider = Provider {
     id: "tencent-cvm-v2",
-    api: Api::TencentCvmV2,
+    params: Params {
+        name: "keyName",
+        public_key: "pubKey",
+        project: None,
+        region: None,
+        resource_group: None,
+    },
+    api: &ApiV2,
     ..IMPORT
 };
 
+/// API 3.0: JSON in `{"Response": ...}`, errors with HTTP 200.
+#[derive(Debug)]
+struct Api3;
+
+impl Api for Api3 {
+    fn read_tags(&self, params: &Map<String, Value>) -> Result<Vec<Tag>, Rejection> {
+        params.get("TagSpecification").map_or(Ok(Vec::new()), tags_from_spec)
+    }
+
+    fn write_tags(&self, tags: &[(String, String)], params: &mut Map<String, Value>) -> Result<(), Rejection> {
+        let tags: Vec<Value> = tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect();
+        params.insert(
+            "TagSpecification".into(),
+            json!([{"ResourceType": "keypair", "Tags": tags}]),
+        );
+        Ok(())
+    }
+
+    fn error(&self, r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
+        error_of(r)
+    }
+
+    fn oversized_request(&self) -> (&'static str, u16) {
+        ("RequestSizeLimitExceeded", 200)
+    }
+
+    fn import_body(&self, ok: &Imported) -> Value {
+        json!({"Response": {"KeyId": ok.key_id, "RequestId": ok.request_id}})
+    }
+
+    fn error_body(&self, e: &ProviderError) -> Value {
+        json!({"Response": {
+            "Error": {"Code": e.code, "Message": e.message},
+            "RequestId": e.request_id,
+        }})
+    }
+}
+
+/// The legacy v2 API: `{"code": 0, "message": "", "codeDesc": "Success",
+/// ...}`, errors with a non-zero `code` and the error code in `codeDesc`.
+#[derive(Debug)]
+struct ApiV2;
+
+impl Api for ApiV2 {
+    fn read_tags(&self, _: &Map<String, Value>) -> Result<Vec<Tag>, Rejection> {
+        Ok(Vec::new())
+    }
+
+    fn write_tags(&self, _: &[(String, String)], _: &mut Map<String, Value>) -> Result<(), Rejection> {
+        // Say so rather than drop them.
+        Err(Rejection::InvalidParameter {
+            parameter: "tag",
+            reason: "the v2 API takes no tags",
+        })
+    }
+
+    fn error(&self, r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
+        error_of(r)
+    }
+
+    fn oversized_request(&self) -> (&'static str, u16) {
+        ("RequestSizeLimitExceeded", 200)
+    }
+
+    fn import_body(&self, ok: &Imported) -> Value {
+        json!({"code": 0, "message": "", "codeDesc": "Success", "keyId": ok.key_id})
+    }
+
+    fn error_body(&self, e: &ProviderError) -> Value {
+        json!({
+            "code": v2_code(e.code),
+            "message": e.message,
+            "codeDesc": e.code,
+        })
+    }
+
+    fn creates(&self) -> bool {
+        true
+    }
+
+    /// The documented field order.
+    fn create_body(&self, c: &Created) -> Value {
+        json!({
+            "codeDesc": "Success",
+            "message": "",
+            "code": 0,
+            "data": {
+                "secretkey": c.private_pem.as_str(),
+                "pubkey": c.public_line,
+                "keyId": c.key_id,
+                "keyName": c.key_name,
+            }
+        })
+    }
+}
+
 /// Reads `TagSpecification`: an array of `{"ResourceType": "keypair",
 /// "Tags": [{"Key": ..., "Value": ...}]}`.
-pub(crate) fn tags_from_spec(spec: &Value) -> Result<Vec<Tag>, Rejection> {
+fn tags_from_spec(spec: &Value) -> Result<Vec<Tag>, Rejection> {
     let bad = Rejection::InvalidParameter {
         parameter: "TagSpecification",
         reason: "expected [{\"ResourceType\": \"keypair\", \"Tags\": [{\"Key\": ..., \"Value\": ...}]}]",
@@ -107,7 +221,7 @@ pub(crate) fn tags_from_spec(spec: &Value) -> Result<Vec<Tag>, Rejection> {
 }
 
 /// Code, HTTP status and documented message.
-pub(crate) fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
+fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
     let (code, msg) = match r {
         Rejection::MissingParameter(_) => (
             "MissingParameter",
@@ -151,7 +265,7 @@ pub(crate) fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) 
 }
 
 /// The v2 API's numeric `code` for an error code string.
-pub(crate) fn v2_code(code: &str) -> u32 {
+fn v2_code(code: &str) -> u32 {
     match code {
         "InternalServerError" => 6000,
         "InvalidKeyPair.LimitExceeded" => 4400,

@@ -3,13 +3,13 @@
 
 use std::io::{self, BufRead, Read, Write};
 
-use keyvet::profile::{Api, FileStore, ImportRequest, KeyStore, MemoryStore, Profile, RandomIds, Rejection, Tag};
+use keyvet_cloud::{FileStore, ImportRequest, KeyStore, MemoryStore, Provider, RandomIds, Rejection};
 use serde_json::{Map, Value};
 
 /// What `keyvet import` was asked to do.
 #[derive(Debug)]
 pub(crate) struct ImportArgs {
-    pub(crate) profile: Profile,
+    pub(crate) profile: Provider,
     pub(crate) requests: Option<String>,
     pub(crate) name: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
@@ -48,11 +48,11 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
                 if let Some(f) = ok.converted_from {
                     eprintln!("keyvet: {}: converted from {f}", ok.key_name);
                 }
-                if a.xml { ok.to_xml() } else { ok.to_json().to_string() }
+                body(a.xml, ok.to_xml(), ok.to_json())
             }
             Err(e) => {
                 all_ok = false;
-                if a.xml { e.to_xml() } else { e.to_json().to_string() }
+                body(a.xml, e.to_xml(), e.to_json())
             }
         };
         writeln!(out, "{body}")
@@ -69,7 +69,7 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
                 continue;
             }
             let req = match serde_json::from_str::<Value>(&line) {
-                Ok(Value::Object(obj)) => ImportRequest::from_json(a.profile.api, &obj),
+                Ok(Value::Object(obj)) => a.profile.request_from_json(&obj),
                 _ => ImportRequest {
                     malformed: Some(Rejection::InvalidParameter {
                         parameter: "request",
@@ -88,62 +88,39 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
     Ok(all_ok)
 }
 
-/// The request of `--name NAME [--tag K=V]... [FILE]`, in the API's terms.
+/// The XML body when asked for and the API has one, else the JSON body.
+fn body(xml: bool, as_xml: Option<String>, json: Value) -> String {
+    match as_xml {
+        Some(x) if xml => x,
+        _ => json.to_string(),
+    }
+}
+
+/// The request of `--name NAME [--tag K=V]... [FILE]`, in the API's terms:
+/// the parameters a client of the API would send.
 fn single_request(a: &ImportArgs, key: String) -> ImportRequest {
+    let names = a.profile.params;
     let mut obj = Map::new();
-    let (name, pubkey) = match a.profile.api {
-        Api::TencentCvmV2 => ("keyName", "pubKey"),
-        Api::AlibabaEcs => ("KeyPairName", "PublicKeyBody"),
-        _ => ("KeyName", "PublicKey"),
-    };
     if let Some(n) = &a.name {
-        obj.insert(name.into(), n.clone().into());
+        obj.insert(names.name.into(), n.clone().into());
     }
-    obj.insert(pubkey.into(), key.into());
-    match a.profile.api {
-        Api::AlibabaEcs => {
-            obj.insert("RegionId".into(), a.region.clone().into());
-            if let Some(rg) = &a.resource_group {
-                obj.insert("ResourceGroupId".into(), rg.clone().into());
-            }
-            for (i, (k, v)) in a.tags.iter().enumerate() {
-                obj.insert(format!("Tag.{}.Key", i + 1), k.clone().into());
-                obj.insert(format!("Tag.{}.Value", i + 1), v.clone().into());
-            }
-        }
-        Api::TencentCvm => {
-            obj.insert("ProjectId".into(), a.project_id.into());
-            if !a.tags.is_empty() {
-                let tags: Vec<Value> = a
-                    .tags
-                    .iter()
-                    .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
-                    .collect();
-                obj.insert(
-                    "TagSpecification".into(),
-                    serde_json::json!([{"ResourceType": "keypair", "Tags": tags}]),
-                );
-            }
-        }
-        _ => {}
+    obj.insert(names.public_key.into(), key.into());
+    if let Some(p) = names.region {
+        obj.insert(p.into(), a.region.clone().into());
     }
-    let mut req = ImportRequest::from_json(a.profile.api, &obj);
-    if a.profile.api == Api::TencentCvmV2 && !a.tags.is_empty() {
-        // The v2 API has no tags; say so rather than drop them.
-        req.tags = a
-            .tags
-            .iter()
-            .enumerate()
-            .map(|(i, (k, v))| Tag {
-                index: i + 1,
-                key: Some(k.clone()),
-                value: Some(v.clone()),
-            })
-            .collect();
-        req.malformed = Some(Rejection::InvalidParameter {
-            parameter: "tag",
-            reason: "the v2 API takes no tags",
-        });
+    if let (Some(p), Some(rg)) = (names.resource_group, &a.resource_group) {
+        obj.insert(p.into(), rg.clone().into());
+    }
+    if let Some(p) = names.project {
+        obj.insert(p.into(), a.project_id.into());
+    }
+    let tags = match a.tags.as_slice() {
+        [] => Ok(()),
+        tags => a.profile.api.write_tags(tags, &mut obj),
+    };
+    let mut req = a.profile.request_from_json(&obj);
+    if let Err(rej) = tags {
+        req.malformed = Some(rej);
     }
     req
 }

@@ -38,11 +38,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use keyvet::policy::{self, Policy};
+use keyvet::{Algorithm, AlgorithmSet, CertVersion, KeyType};
+use serde_json::{Map, Value, json};
 
-use super::{Api, NameCharset, NameRules, Profile, Rejection, Tag, TagRules, set_of};
-use crate::policy::{self, Policy};
-use crate::{Algorithm, AlgorithmSet, CertVersion, KeyType};
+use crate::response::xml_escape;
+use crate::{Api, Imported, NameCharset, NameRules, Params, Provider, ProviderError, Rejection, Tag, TagRules};
 
 const fn cert(k: KeyType, v: CertVersion) -> Algorithm {
     match Algorithm::cert(k, v) {
@@ -73,10 +74,28 @@ const POLICY: Policy = Policy {
     ..policy::STRICT
 };
 
+/// The algorithm set of a documented key-type list.
+const fn set_of(algs: &[Algorithm]) -> AlgorithmSet {
+    let mut s = AlgorithmSet::EMPTY;
+    let mut i = 0;
+    while i < algs.len() {
+        s = s.with(algs[i]);
+        i += 1;
+    }
+    s
+}
+
 /// `ImportKeyPair` of ECS 2014-05-26.
-pub const IMPORT: Profile = Profile {
+pub const IMPORT: Provider = Provider {
     id: "alibaba-ecs",
-    api: Api::AlibabaEcs,
+    scope: "alibaba-ecs",
+    params: Params {
+        name: "KeyPairName",
+        public_key: "PublicKeyBody",
+        project: None,
+        region: Some("RegionId"),
+        resource_group: Some("ResourceGroupId"),
+    },
     key_name: NameRules {
         min_chars: 2,
         max_chars: 128,
@@ -109,10 +128,76 @@ pub const IMPORT: Profile = Profile {
     ],
     quota: 500,
     unique_keys: true,
+    api: &Ecs,
 };
 
+/// ECS RPC style: JSON or XML, with the error's HTTP status.
+#[derive(Debug)]
+struct Ecs;
+
+impl Api for Ecs {
+    fn read_tags(&self, params: &Map<String, Value>) -> Result<Vec<Tag>, Rejection> {
+        tags_from_params(params)
+    }
+
+    fn write_tags(&self, tags: &[(String, String)], params: &mut Map<String, Value>) -> Result<(), Rejection> {
+        for (i, (k, v)) in tags.iter().enumerate() {
+            params.insert(format!("Tag.{}.Key", i + 1), k.clone().into());
+            params.insert(format!("Tag.{}.Value", i + 1), v.clone().into());
+        }
+        Ok(())
+    }
+
+    fn error(&self, r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
+        error_of(r)
+    }
+
+    fn oversized_request(&self) -> (&'static str, u16) {
+        ("InvalidParameter", 413)
+    }
+
+    fn import_body(&self, ok: &Imported) -> Value {
+        json!({
+            "RequestId": ok.request_id,
+            "KeyPairName": ok.key_name,
+            "KeyPairFingerPrint": ok.md5_hex,
+        })
+    }
+
+    fn error_body(&self, e: &ProviderError) -> Value {
+        json!({
+            "RequestId": e.request_id,
+            "Code": e.code,
+            "Message": e.message,
+            "HttpStatus": e.http_status,
+        })
+    }
+
+    fn speaks_xml(&self) -> bool {
+        true
+    }
+
+    fn import_xml(&self, ok: &Imported) -> Option<String> {
+        Some(format!(
+            "<ImportKeyPairResponse>\n      <RequestId>{}</RequestId>\n      <KeyPairName>{}</KeyPairName>\n      <KeyPairFingerPrint>{}</KeyPairFingerPrint>\n</ImportKeyPairResponse>",
+            xml_escape(&ok.request_id),
+            xml_escape(&ok.key_name),
+            xml_escape(&ok.md5_hex)
+        ))
+    }
+
+    fn error_xml(&self, e: &ProviderError) -> Option<String> {
+        Some(format!(
+            "<Error>\n      <RequestId>{}</RequestId>\n      <Code>{}</Code>\n      <Message>{}</Message>\n</Error>",
+            xml_escape(&e.request_id),
+            xml_escape(e.code),
+            xml_escape(&e.message)
+        ))
+    }
+}
+
 /// Reads the flat `Tag.N.Key` / `Tag.N.Value` parameters.
-pub(crate) fn tags_from_params(obj: &Map<String, Value>) -> Result<Vec<Tag>, Rejection> {
+fn tags_from_params(obj: &Map<String, Value>) -> Result<Vec<Tag>, Rejection> {
     let mut tags: BTreeMap<usize, Tag> = BTreeMap::new();
     for (k, v) in obj {
         let Some(rest) = k.strip_prefix("Tag.") else { continue };
@@ -149,7 +234,7 @@ pub(crate) fn tags_from_params(obj: &Map<String, Value>) -> Result<Vec<Tag>, Rej
 }
 
 /// Code, HTTP status and documented message.
-pub(crate) fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
+fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
     let fixed = |code, status, msg: &'static str| (code, status, Cow::Borrowed(msg));
     match r {
         Rejection::MissingParameter(p) => (
@@ -162,13 +247,13 @@ pub(crate) fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) 
         Rejection::InvalidParameter { .. } | Rejection::ProjectNotFound(_) => {
             fixed("InvalidParameter", 400, "The specified parameter is not valid.")
         }
-        Rejection::NameEmpty | Rejection::NameTooLong | Rejection::NameIllegalChar | Rejection::NameMalformed(_) => {
-            fixed(
-                "InvalidKeyPairName.Malformed",
-                400,
-                "Specified Key Pair name is not valid.",
-            )
-        }
+        // An empty name is a missing one here.
+        Rejection::NameEmpty => error_of(&Rejection::MissingParameter("KeyPairName")),
+        Rejection::NameTooLong | Rejection::NameIllegalChar | Rejection::NameMalformed(_) => fixed(
+            "InvalidKeyPairName.Malformed",
+            400,
+            "Specified Key Pair name is not valid.",
+        ),
         Rejection::TagKey { .. } => fixed("InvalidTagKey.Malformed", 400, "The specified Tag.n.Key is not valid."),
         Rejection::TagValue { .. } => fixed(
             "InvalidTagValue.Malformed",

@@ -12,7 +12,7 @@ use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
 
-use crate::wire::Sink;
+use keyvet::wire::Sink;
 
 /// The kind of key to create.
 #[non_exhaustive]
@@ -52,8 +52,8 @@ pub fn generated_comment() -> String {
 /// Creates a key pair with the operating system's random generator.
 ///
 /// ```
-/// use keyvet::profile::create::{create_key, NewKey};
-/// let k = create_key(NewKey::Ed25519, "skey_000001").unwrap();
+/// use keyvet_cloud::generate::{new_key, NewKey};
+/// let k = new_key(NewKey::Ed25519, "skey_000001").unwrap();
 /// assert!(k.public_line.starts_with("ssh-ed25519 AAAA"));
 /// assert!(k.private_pem.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
 /// assert!(keyvet::Checker::new(keyvet::policy::STRICT).check_line(k.public_line.as_bytes()).is_ok());
@@ -61,7 +61,7 @@ pub fn generated_comment() -> String {
 ///
 /// # Errors
 /// When the underlying crate fails (an RSA size it refuses, for example).
-pub fn create_key(kind: NewKey, comment: &str) -> Result<CreatedKey, CreateError> {
+pub fn new_key(kind: NewKey, comment: &str) -> Result<CreatedKey, CreateError> {
     match kind {
         NewKey::Rsa(bits) => {
             let key = rsa::RsaPrivateKey::new(&mut OsRng, bits).map_err(|e| CreateError(e.to_string()))?;

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
-use keyvet::profile::{
-    Conflict, IdSource, ImportRequest, KeyStore, MemoryStore, Profile, ProviderError, StoredKey, alibaba_ecs,
+use keyvet::wire::Sink;
+use keyvet_cloud::{
+    Conflict, IdSource, ImportRequest, KeyStore, MemoryStore, Provider, ProviderError, StoredKey, alibaba_ecs,
     tencent_cvm,
 };
-use keyvet::wire::Sink;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use serde_json::{Value, json};
 
@@ -28,7 +28,7 @@ impl IdSource for SeqIds {
 }
 
 fn corpus(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/corpus/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!("{}/../corpus/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 /// The n-th distinct ECDSA P-256 key line (a real point).
@@ -49,8 +49,7 @@ fn ecdsa_line(n: u32) -> String {
 }
 
 fn tencent(name: &str, key: &str) -> ImportRequest {
-    ImportRequest::from_json(
-        keyvet::profile::Api::TencentCvm,
+    tencent_cvm::IMPORT.request_from_json(
         json!({"KeyName": name, "ProjectId": 0, "PublicKey": key})
             .as_object()
             .unwrap(),
@@ -67,14 +66,14 @@ fn alibaba(extra: Value) -> ImportRequest {
             obj[k] = v.clone();
         }
     }
-    ImportRequest::from_json(keyvet::profile::Api::AlibabaEcs, obj.as_object().unwrap())
+    alibaba_ecs::IMPORT.request_from_json(obj.as_object().unwrap())
 }
 
-fn err(p: &Profile, req: &ImportRequest) -> ProviderError {
+fn err(p: &Provider, req: &ImportRequest) -> ProviderError {
     p.import(req, &MemoryStore::new(), &SeqIds::default()).unwrap_err()
 }
 
-fn code(p: &Profile, req: &ImportRequest) -> &'static str {
+fn code(p: &Provider, req: &ImportRequest) -> &'static str {
     err(p, req).code
 }
 
@@ -98,7 +97,7 @@ fn tencent_name_rules() {
 fn tencent_parameters_and_keys() {
     let key = corpus("valid/rsa-2048.pub");
     let p = &tencent_cvm::IMPORT;
-    let req = |v: Value| ImportRequest::from_json(keyvet::profile::Api::TencentCvm, v.as_object().unwrap());
+    let req = |v: Value| tencent_cvm::IMPORT.request_from_json(v.as_object().unwrap());
     assert_eq!(
         code(p, &req(json!({"KeyName": "k", "PublicKey": key}))),
         "MissingParameter"
@@ -146,8 +145,7 @@ fn tencent_tags() {
     let p = &tencent_cvm::IMPORT;
     let with_tags = |n: usize| {
         let tags: Vec<Value> = (0..n).map(|i| json!({"Key": format!("k{i}"), "Value": "v"})).collect();
-        ImportRequest::from_json(
-            keyvet::profile::Api::TencentCvm,
+        tencent_cvm::IMPORT.request_from_json(
             json!({"KeyName": "k", "ProjectId": 0, "PublicKey": key,
                    "TagSpecification": [{"ResourceType": "keypair", "Tags": tags}]})
             .as_object()
@@ -159,9 +157,7 @@ fn tencent_tags() {
             .is_ok()
     );
     assert_eq!(code(p, &with_tags(51)), "LimitExceeded.TagResourceQuota");
-    let bad_spec = ImportRequest::from_json(
-        keyvet::profile::Api::TencentCvm,
-        json!({"KeyName": "k", "ProjectId": 0, "PublicKey": key, "TagSpecification": [{"ResourceType": "instance", "Tags": []}]})
+    let bad_spec = tencent_cvm::IMPORT.request_from_json(json!({"KeyName": "k", "ProjectId": 0, "PublicKey": key, "TagSpecification": [{"ResourceType": "instance", "Tags": []}]})
             .as_object()
             .unwrap(),
     );
@@ -171,7 +167,7 @@ fn tencent_tags() {
 #[test]
 fn tencent_duplicates_and_quota() {
     let key = corpus("valid/rsa-2048.pub");
-    let p = Profile {
+    let p = Provider {
         quota: 2,
         ..tencent_cvm::IMPORT
     };
@@ -235,7 +231,7 @@ fn tencent_response_bodies() {
     let key = corpus("valid/rsa-2048.pub");
     let store = MemoryStore::new();
     let ok = tencent_cvm::IMPORT
-        .import(&tencent("operation_key", &key), &store, &keyvet::profile::RandomIds)
+        .import(&tencent("operation_key", &key), &store, &keyvet_cloud::RandomIds)
         .unwrap();
     let body = ok.to_json();
     let keys: Vec<&String> = body["Response"].as_object().unwrap().keys().collect();
@@ -256,7 +252,7 @@ fn tencent_response_bodies() {
         "{rid}"
     );
     let e = tencent_cvm::IMPORT
-        .import(&tencent("", &key), &store, &keyvet::profile::RandomIds)
+        .import(&tencent("", &key), &store, &keyvet_cloud::RandomIds)
         .unwrap_err();
     let body = e.to_json();
     assert_eq!(body["Response"]["Error"]["Code"], "InvalidKeyPairNameEmpty");
@@ -265,10 +261,8 @@ fn tencent_response_bodies() {
     assert_eq!(keys, ["Error", "RequestId"]);
 
     // v2: code 0 / codeDesc.
-    let req = ImportRequest::from_json(
-        keyvet::profile::Api::TencentCvmV2,
-        json!({"keyName": "operation_key", "pubKey": key}).as_object().unwrap(),
-    );
+    let req = tencent_cvm::IMPORT_V2
+        .request_from_json(json!({"keyName": "operation_key", "pubKey": key}).as_object().unwrap());
     let ok = tencent_cvm::IMPORT_V2
         .import(&req, &MemoryStore::new(), &SeqIds::default())
         .unwrap();
@@ -279,10 +273,7 @@ fn tencent_response_bodies() {
     );
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["code", "message", "codeDesc", "keyId"]);
-    let bad = ImportRequest::from_json(
-        keyvet::profile::Api::TencentCvmV2,
-        json!({"keyName": "a b", "pubKey": key}).as_object().unwrap(),
-    );
+    let bad = tencent_cvm::IMPORT_V2.request_from_json(json!({"keyName": "a b", "pubKey": key}).as_object().unwrap());
     let body = tencent_cvm::IMPORT_V2
         .import(&bad, &MemoryStore::new(), &SeqIds::default())
         .unwrap_err()
@@ -430,11 +421,16 @@ fn alibaba_parameters_keys_and_bodies() {
     assert!(recorded.contains(&format!("MD5:{fp} ")), "{recorded} / {fp}");
     assert!(
         ok.to_xml()
+            .unwrap()
             .contains(&format!("<KeyPairFingerPrint>{fp}</KeyPairFingerPrint>"))
     );
     let e = err(p, &alibaba(json!({"KeyPairName": "a"})));
     assert_eq!(e.to_json()["HttpStatus"], 400);
-    assert!(e.to_xml().contains("<Code>InvalidKeyPairName.Malformed</Code>"));
+    assert!(
+        e.to_xml()
+            .unwrap()
+            .contains("<Code>InvalidKeyPairName.Malformed</Code>")
+    );
 }
 
 #[test]
@@ -478,11 +474,10 @@ fn concurrent_duplicate_imports_exactly_one_succeeds() {
             .map(|i| {
                 let (store, ids, key) = (Arc::clone(&store), Arc::clone(&ids), key.clone());
                 std::thread::spawn(move || {
-                    let req = match p.api {
-                        keyvet::profile::Api::AlibabaEcs => {
-                            alibaba(json!({"KeyPairName": format!("k{i}"), "PublicKeyBody": key}))
-                        }
-                        _ => tencent(&format!("k{i}"), &key),
+                    let req = if p.id == "alibaba-ecs" {
+                        alibaba(json!({"KeyPairName": format!("k{i}"), "PublicKeyBody": key}))
+                    } else {
+                        tencent(&format!("k{i}"), &key)
                     };
                     p.import(&req, store.as_ref(), ids.as_ref())
                         .map(|_| ())
@@ -492,7 +487,7 @@ fn concurrent_duplicate_imports_exactly_one_succeeds() {
             .collect();
         let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
-        let dup = if p.api == keyvet::profile::Api::AlibabaEcs {
+        let dup = if p.id == "alibaba-ecs" {
             "KeyPair.AlreadyExist"
         } else {
             "InvalidPublicKey.Duplicate"
@@ -503,7 +498,7 @@ fn concurrent_duplicate_imports_exactly_one_succeeds() {
 
 #[test]
 fn create_returns_a_matching_pair_that_keyvet_accepts() {
-    use keyvet::profile::create::NewKey;
+    use keyvet_cloud::generate::NewKey;
     let store = MemoryStore::new();
     let ids = SeqIds::default();
     let p = &tencent_cvm::IMPORT_V2;
@@ -573,18 +568,14 @@ fn documented_create_example_is_a_matching_pair() {
     assert_eq!(documented.bits(), 1024);
     assert_eq!(documented.comment(), Some("skey_112168"));
     // It imports under the documented API (1024-bit RSA is its own output).
-    let req = ImportRequest::from_json(
-        keyvet::profile::Api::TencentCvmV2,
-        json!({"keyName": "Tencent", "pubKey": pubkey}).as_object().unwrap(),
-    );
+    let req =
+        tencent_cvm::IMPORT_V2.request_from_json(json!({"keyName": "Tencent", "pubKey": pubkey}).as_object().unwrap());
     tencent_cvm::IMPORT_V2
         .import(&req, &MemoryStore::new(), &SeqIds::default())
         .unwrap();
     // And the private key itself, pasted: its public half is derived.
-    let req = ImportRequest::from_json(
-        keyvet::profile::Api::TencentCvmV2,
-        json!({"keyName": "Tencent", "pubKey": secret}).as_object().unwrap(),
-    );
+    let req =
+        tencent_cvm::IMPORT_V2.request_from_json(json!({"keyName": "Tencent", "pubKey": secret}).as_object().unwrap());
     let ok = tencent_cvm::IMPORT_V2
         .import(&req, &MemoryStore::new(), &SeqIds::default())
         .unwrap();
@@ -594,8 +585,8 @@ fn documented_create_example_is_a_matching_pair() {
 /// Every upload format is normalised to the same key.
 #[test]
 fn uploads_in_other_formats_are_converted() {
-    let dir = format!("{}/corpus/convert/public", env!("CARGO_MANIFEST_DIR"));
-    let p = Profile {
+    let dir = format!("{}/../corpus/convert/public", env!("CARGO_MANIFEST_DIR"));
+    let p = Provider {
         policy: keyvet::Policy {
             algorithms: keyvet::policy::STRICT.algorithms,
             ..alibaba_ecs::IMPORT.policy

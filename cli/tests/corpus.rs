@@ -1,0 +1,144 @@
+//! The `keyvet` binary over the whole corpus: weak keys reported with their
+//! check's id, and the same bytes out for any number of threads.
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Tsv, corpus_root};
+use keyvet::weak::Check;
+
+fn weak_root() -> PathBuf {
+    corpus_root().join("weak")
+}
+
+/// A weak file and the check it was made for (`None` for controls).
+struct Case {
+    path: String,
+    check: Option<Check>,
+}
+
+fn cases() -> Vec<Case> {
+    let t = Tsv::read(&weak_root().join("MANIFEST.tsv"));
+    let (p, c) = (t.col("path"), t.col("check"));
+    t.rows
+        .iter()
+        .map(|r| Case {
+            path: r[p].clone(),
+            check: (r[c] != "-").then(|| Check::from_id(&r[c]).unwrap_or_else(|| panic!("unknown check {}", r[c]))),
+        })
+        .collect()
+}
+
+/// `keyvet check --json --policy strict` over every weak file at once: each
+/// line of a weak file is `valid: false` with its check's id among the
+/// findings (also where the strict policy refuses the key for another
+/// reason first, e.g. DSA or an RSA exponent), and the exit code is 1.
+#[test]
+fn strict_cli_reports_every_weak_key_invalid_with_its_id() {
+    let cases = cases();
+    let files: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.check.is_some() && c.path != "batch-2000.pub")
+        .map(|c| c.path.as_str())
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .current_dir(weak_root())
+        .args(["check", "--json", "--policy", "strict"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // file -> line -> (valid, ids), the last record of a line winning (a
+    // shared prime is reported after the line's own record).
+    let mut seen: BTreeMap<String, BTreeMap<u64, (bool, BTreeSet<String>)>> = BTreeMap::new();
+    for l in String::from_utf8(out.stdout).unwrap().lines() {
+        let o: serde_json::Value = serde_json::from_str(l).unwrap();
+        let file = o["file"].as_str().unwrap().to_owned();
+        let line = o["line"].as_u64().unwrap();
+        let mut ids: BTreeSet<String> = o["findings"]
+            .as_array()
+            .map(|a| a.iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default();
+        if let Some(code) = o["error"]["code"].as_str() {
+            ids.insert(code.to_owned());
+        }
+        let entry = seen.entry(file).or_default().entry(line).or_default();
+        entry.0 = o["valid"].as_bool().unwrap();
+        entry.1.extend(ids);
+    }
+    for case in &cases {
+        let Some(check) = case.check else { continue };
+        if case.path == "batch-2000.pub" {
+            continue;
+        }
+        let lines = seen
+            .get(&case.path)
+            .unwrap_or_else(|| panic!("{}: no output", case.path));
+        // A file of several keys where only some share a prime: those.
+        let flagged: Vec<u64> = match case.path.as_str() {
+            "rsa/shared-primes.pub" => vec![1, 3],
+            _ => lines.keys().copied().collect(),
+        };
+        for n in flagged {
+            let (valid, ids) = &lines[&n];
+            assert!(!valid, "{}:{n} is valid under strict", case.path);
+            assert!(
+                ids.contains(check.id()),
+                "{}:{n}: {} not in {ids:?}",
+                case.path,
+                check.id()
+            );
+        }
+    }
+    // The unflagged line of rsa/shared-primes.pub stays valid.
+    assert!(seen["rsa/shared-primes.pub"][&2].0);
+}
+
+fn keyvet(args: &[&str], dir: &Path) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (out.stdout, out.stderr, out.status.code())
+}
+
+/// `keyvet check` and `fingerprint` print the same bytes with 1 and with 3
+/// worker threads, on every corpus file at once.
+#[test]
+fn cli_output_is_the_same_for_any_number_of_threads() {
+    let root = corpus_root();
+    let mut files = BTreeSet::new();
+    let mut stack = vec![root.join("valid"), root.join("weak")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pub") {
+                files.insert(p.strip_prefix(&root).unwrap().to_str().unwrap().to_owned());
+            }
+        }
+    }
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    for cmd in [
+        &["check", "--json"][..],
+        &["check", "--policy", "openssh"],
+        &["fingerprint"],
+        &["fingerprint", "-E", "md5", "--policy", "openssh"],
+    ] {
+        let run = |jobs: &str| {
+            let mut args = cmd.to_vec();
+            args.extend(["-j", jobs]);
+            args.extend(&files);
+            keyvet(&args, &root)
+        };
+        let one = run("1");
+        assert!(!one.0.is_empty());
+        assert_eq!(run("3"), one, "{cmd:?}");
+    }
+}

@@ -1,0 +1,445 @@
+//! A provider: one cloud key-pair API as a value. Its data (parameter
+//! names, scope, name and tag rules, accepted key types, quota) and its
+//! syntax (the [`Api`]: tag parameters, response and error bodies, error
+//! codes) come from the vendor's own file; the generic steps here serve any
+//! provider in the same order.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use keyvet::{Checker, ErrorKind, Format, HashAlg, LineError, Policy};
+use serde_json::{Map, Value};
+
+use crate::generate::{self, NewKey};
+use crate::request::string_param;
+use crate::store::{Conflict, KeyStore, StoredKey};
+use crate::{Created, IdSource, ImportRequest, Imported, NameRules, ProviderError, Rejection, Tag, TagRules};
+
+/// The parameter names of a request, as the API spells them. A parameter
+/// the API does not have is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// The key pair's name (`KeyName`, `keyName`, `KeyPairName`).
+    pub name: &'static str,
+    /// The public key (`PublicKey`, `pubKey`, `PublicKeyBody`).
+    pub public_key: &'static str,
+    /// A required project, which must exist in the store (Tencent 3.0
+    /// `ProjectId`).
+    pub project: Option<&'static str>,
+    /// A required region, which scopes key pairs (Alibaba `RegionId`).
+    pub region: Option<&'static str>,
+    /// An optional resource group, which must exist in the store (Alibaba
+    /// `ResourceGroupId`).
+    pub resource_group: Option<&'static str>,
+}
+
+/// How a provider's API speaks: its tag parameters, its response and error
+/// bodies and its error codes. Each vendor implements it in its own file.
+pub trait Api: fmt::Debug + Send + Sync {
+    /// Reads the API's tag parameters from a request's parameters.
+    ///
+    /// # Errors
+    /// The rejection for tag parameters in a form the API refuses.
+    fn read_tags(&self, params: &Map<String, Value>) -> Result<Vec<Tag>, Rejection>;
+
+    /// Writes `(key, value)` tags as the API's parameters, as a client
+    /// would send them.
+    ///
+    /// # Errors
+    /// The rejection when the API takes no tags.
+    fn write_tags(&self, tags: &[(String, String)], params: &mut Map<String, Value>) -> Result<(), Rejection>;
+
+    /// The provider's code, HTTP status and documented message for a
+    /// rejection.
+    fn error(&self, rejection: &Rejection) -> (&'static str, u16, Cow<'static, str>);
+
+    /// The code and HTTP status for a request body over the server's limit.
+    fn oversized_request(&self) -> (&'static str, u16);
+
+    /// The success body of an import.
+    fn import_body(&self, ok: &Imported) -> Value;
+
+    /// The error body.
+    fn error_body(&self, e: &ProviderError) -> Value;
+
+    /// Whether the API offers XML bodies ([`Api::import_xml`],
+    /// [`Api::error_xml`]).
+    fn speaks_xml(&self) -> bool {
+        false
+    }
+
+    /// The XML success body, for APIs that offer XML.
+    fn import_xml(&self, ok: &Imported) -> Option<String> {
+        let _ = ok;
+        None
+    }
+
+    /// The XML error body, for APIs that offer XML.
+    fn error_xml(&self, e: &ProviderError) -> Option<String> {
+        let _ = e;
+        None
+    }
+
+    /// Whether the API creates key pairs ([`Provider::create`]).
+    fn creates(&self) -> bool {
+        false
+    }
+
+    /// The create body; only called when [`Api::creates`] holds.
+    fn create_body(&self, created: &Created) -> Value {
+        let _ = created;
+        Value::Null
+    }
+}
+
+/// A cloud key-pair API: its rules and limits, and how it speaks.
+///
+/// A provider is a value: start from a vendor's and change what your
+/// deployment does differently (accepted types, RSA floor, quota).
+///
+/// ```
+/// use keyvet_cloud::{MemoryStore, RandomIds, Provider, tencent_cvm};
+/// let p = Provider { quota: 1, ..tencent_cvm::IMPORT };
+/// let store = MemoryStore::new();
+/// let key = std::fs::read_to_string("../corpus/valid/rsa-2048.pub").unwrap();
+/// let req = p.request_from_params([("KeyName", "build_key"), ("ProjectId", "0"), ("PublicKey", key.as_str())]);
+/// assert!(p.import(&req, &store, &RandomIds).unwrap().key_id.starts_with("skey-"));
+/// let again = p.import(&req, &store, &RandomIds).unwrap_err();
+/// assert_eq!(again.code, "InvalidKeyPairName.Duplicate");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Provider {
+    /// The provider's name on the command line (`tencent-cvm`, ...).
+    pub id: &'static str,
+    /// Key pairs live in `{scope}/{region}` when the API has a region
+    /// parameter, else in `{scope}/default`; APIs of one account share it.
+    pub scope: &'static str,
+    /// The parameter names.
+    pub params: Params,
+    /// Key-pair name rules.
+    pub key_name: NameRules,
+    /// Tag rules.
+    pub tags: TagRules,
+    /// How uploaded keys are checked. Its `algorithms` are the key types
+    /// the API documents; `min_rsa_bits` is the provider's RSA floor.
+    pub policy: Policy,
+    /// The key types as the API documentation lists them.
+    pub documented_types: &'static [&'static str],
+    /// Most key pairs per scope (account or region).
+    pub quota: usize,
+    /// Refuse a key already stored under another name.
+    pub unique_keys: bool,
+    /// The API's syntax.
+    pub api: &'static dyn Api,
+}
+
+impl Provider {
+    /// Reads a request from a JSON object with the API's own parameter
+    /// names. Parameters in a form the API refuses are recorded in
+    /// [`ImportRequest::malformed`].
+    pub fn request_from_json(&self, params: &Map<String, Value>) -> ImportRequest {
+        let get = |k: &str| params.get(k).and_then(string_param);
+        let mut r = ImportRequest {
+            name: get(self.params.name),
+            public_key: get(self.params.public_key),
+            project_id: self.params.project.and_then(|p| params.get(p).cloned()),
+            region: self.params.region.and_then(get),
+            resource_group: self.params.resource_group.and_then(get),
+            ..ImportRequest::default()
+        };
+        match self.api.read_tags(params) {
+            Ok(t) => r.tags = t,
+            Err(rej) => r.malformed = Some(rej),
+        }
+        r
+    }
+
+    /// Reads a request from name-value parameters, as a query string or a
+    /// form body carries them (`Tag.1.Key=env`, ...).
+    pub fn request_from_params<K: Into<String>, V: Into<String>>(
+        &self,
+        params: impl IntoIterator<Item = (K, V)>,
+    ) -> ImportRequest {
+        let obj: Map<String, Value> = params
+            .into_iter()
+            .map(|(k, v)| (k.into(), Value::String(v.into())))
+            .collect();
+        self.request_from_json(&obj)
+    }
+
+    /// An error of the API's common codes (`InvalidAction`,
+    /// `RequestLimitExceeded`, ...) in the API's error body, for servers
+    /// that embed a provider.
+    ///
+    /// ```
+    /// use keyvet_cloud::tencent_cvm;
+    /// let e = tencent_cvm::IMPORT.common_error("RequestLimitExceeded", 200, "Too many requests.", "id".into());
+    /// assert_eq!(e.to_json()["Response"]["Error"]["Code"], "RequestLimitExceeded");
+    /// ```
+    pub fn common_error(
+        &self,
+        code: &'static str,
+        http_status: u16,
+        message: impl Into<Cow<'static, str>>,
+        request_id: String,
+    ) -> ProviderError {
+        ProviderError {
+            api: self.api,
+            code,
+            http_status,
+            message: message.into(),
+            request_id,
+            rejection: Box::new(Rejection::Common { code, http_status }),
+        }
+    }
+
+    /// The provider's error for a request body over `limit` bytes.
+    pub fn oversized_request(&self, limit: usize, request_id: String) -> ProviderError {
+        let (code, status) = self.api.oversized_request();
+        let message = format!("The request body is larger than {} KiB.", limit / 1024);
+        self.common_error(code, status, message, request_id)
+    }
+
+    /// The provider error for a rejection.
+    pub fn error(&self, rejection: Rejection, request_id: String) -> ProviderError {
+        if let Rejection::Common { code, http_status } = rejection {
+            return self.common_error(code, http_status, code, request_id);
+        }
+        let (code, http_status, message) = self.api.error(&rejection);
+        ProviderError {
+            api: self.api,
+            code,
+            http_status,
+            message,
+            request_id,
+            rejection: Box::new(rejection),
+        }
+    }
+
+    /// The store scope of a request.
+    fn scope(&self, req: &ImportRequest) -> Result<String, Rejection> {
+        match self.params.region {
+            None => Ok(format!("{}/default", self.scope)),
+            Some(param) => match req.region.as_deref() {
+                Some(r) if !r.is_empty() => Ok(format!("{}/{r}", self.scope)),
+                _ => Err(Rejection::MissingParameter(param)),
+            },
+        }
+    }
+
+    /// Checks the uploaded key with the provider's policy. An upload that
+    /// is not one OpenSSH line (an RFC 4716 or PuTTY block, a PEM public
+    /// key, a private key whose public half is derived) is converted first.
+    fn check_key(&self, text: &str) -> Result<KeyFacts, Rejection> {
+        let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
+        let mut lines = trimmed.lines().filter(|l| !keyvet::line::is_skipped(l.as_bytes()));
+        let first = lines.next().unwrap_or("");
+        let single = lines.next().is_none();
+        let mut v = Checker::new(self.policy);
+        if single {
+            match v.check_line(first.as_bytes()) {
+                Ok(c) => return Ok(KeyFacts::of(&c, None)),
+                Err(e)
+                    if !matches!(
+                        e.kind(),
+                        ErrorKind::Line(
+                            LineError::PrivateKey(_)
+                                | LineError::Rfc4716
+                                | LineError::PemPublicKey
+                                | LineError::Wrapped
+                        )
+                    ) =>
+                {
+                    return Err(Rejection::Key(e));
+                }
+                Err(_) => {}
+            }
+        }
+        let converted = keyvet::convert::to_openssh(trimmed.as_bytes()).map_err(Rejection::Key)?;
+        let line = converted.line();
+        let c = v.check_line(&line).map_err(Rejection::Key)?;
+        Ok(KeyFacts::of(&c, Some(converted.format())))
+    }
+
+    /// Serves one import request against `store`: the API's checks in the
+    /// API's order, then an atomic insert.
+    ///
+    /// # Errors
+    /// The provider's error body.
+    pub fn import(
+        &self,
+        req: &ImportRequest,
+        store: &dyn KeyStore,
+        ids: &dyn IdSource,
+    ) -> Result<Imported, ProviderError> {
+        let request_id = ids.request_id();
+        match self.import_inner(req, store, ids, &request_id) {
+            Ok(i) => Ok(i),
+            Err(rej) => Err(self.error(rej, request_id)),
+        }
+    }
+
+    fn import_inner(
+        &self,
+        req: &ImportRequest,
+        store: &dyn KeyStore,
+        ids: &dyn IdSource,
+        request_id: &str,
+    ) -> Result<Imported, Rejection> {
+        // A request the API cannot read at all, then required parameters.
+        if let Some(m) = &req.malformed {
+            return Err(m.clone());
+        }
+        let name = req
+            .name
+            .as_deref()
+            .ok_or(Rejection::MissingParameter(self.params.name))?;
+        let key = match req.public_key.as_deref() {
+            Some(k) if !k.trim().is_empty() => k,
+            _ => return Err(Rejection::MissingParameter(self.params.public_key)),
+        };
+        let scope = self.scope(req)?;
+        if let Some(param) = self.params.project
+            && req.project_id.is_none()
+        {
+            return Err(Rejection::MissingParameter(param));
+        }
+        self.key_name.check(name)?;
+        if let (Some(param), Some(p)) = (self.params.project, &req.project_id) {
+            let id = match p {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+                _ => None,
+            }
+            .ok_or(Rejection::InvalidParameter {
+                parameter: param,
+                reason: "not an integer",
+            })?;
+            if !store.project_exists(id) {
+                return Err(Rejection::ProjectNotFound(id));
+            }
+        }
+        self.tags.check(&req.tags)?;
+        if let Some(rg) = req.resource_group.as_deref()
+            && !rg.is_empty()
+            && !store.resource_group_exists(rg)
+        {
+            return Err(Rejection::ResourceGroupNotFound);
+        }
+        let facts = self.check_key(key)?;
+        let key_id = ids.key_id();
+        store
+            .insert(
+                &scope,
+                StoredKey {
+                    name: name.to_string(),
+                    fingerprint: facts.sha256.clone(),
+                    key_id: key_id.clone(),
+                },
+                self.quota,
+                self.unique_keys,
+            )
+            .map_err(rejection_of)?;
+        Ok(Imported {
+            api: self.api,
+            key_id,
+            key_name: name.to_string(),
+            md5_hex: facts.md5_hex,
+            sha256: facts.sha256,
+            algorithm: facts.algorithm,
+            bits: facts.bits,
+            request_id: request_id.to_string(),
+            converted_from: facts.converted_from,
+        })
+    }
+
+    /// Serves a create-key-pair request: checks the name, creates the key
+    /// with [`generate::new_key`], checks that keyvet accepts its public
+    /// half, and stores it (the private key is not stored).
+    ///
+    /// # Errors
+    /// The provider's error body (`InvalidAction` for an API without a
+    /// create call).
+    pub fn create(
+        &self,
+        name: Option<&str>,
+        kind: NewKey,
+        store: &dyn KeyStore,
+        ids: &dyn IdSource,
+    ) -> Result<Created, ProviderError> {
+        let request_id = ids.request_id();
+        let fail = |rej| Err(self.error(rej, request_id.clone()));
+        if !self.api.creates() {
+            return fail(Rejection::Common {
+                code: "InvalidAction",
+                http_status: 400,
+            });
+        }
+        let Some(name) = name else {
+            return fail(Rejection::MissingParameter(self.params.name));
+        };
+        if let Err(rej) = self.key_name.check(name) {
+            return fail(rej);
+        }
+        let scope = format!("{}/default", self.scope);
+        // Key generation is costly: refuse a taken name before it (the
+        // insert below still decides, atomically).
+        if store.contains_name(&scope, name) {
+            return fail(Rejection::NameDuplicate);
+        }
+        let Ok(key) = generate::new_key(kind, &generate::generated_comment()) else {
+            return fail(Rejection::Internal);
+        };
+        let mut v = Checker::new(keyvet::policy::STRICT);
+        let sha256 = match v.check_line(key.public_line.as_bytes()) {
+            Ok(c) => c.fingerprint(HashAlg::Sha256).to_string(),
+            Err(_) => return fail(Rejection::Internal),
+        };
+        let key_id = ids.key_id();
+        let stored = StoredKey {
+            name: name.to_string(),
+            fingerprint: sha256,
+            key_id: key_id.clone(),
+        };
+        if let Err(c) = store.insert(&scope, stored, self.quota, self.unique_keys) {
+            return fail(rejection_of(c));
+        }
+        Ok(Created {
+            api: self.api,
+            key_id,
+            key_name: name.to_string(),
+            public_line: key.public_line,
+            private_pem: key.private_pem,
+            request_id,
+        })
+    }
+}
+
+fn rejection_of(c: Conflict) -> Rejection {
+    match c {
+        Conflict::Name => Rejection::NameDuplicate,
+        Conflict::Key => Rejection::KeyDuplicate,
+        Conflict::Quota => Rejection::Quota,
+        Conflict::Unavailable => Rejection::Internal,
+    }
+}
+
+struct KeyFacts {
+    sha256: String,
+    md5_hex: String,
+    algorithm: keyvet::Algorithm,
+    bits: u32,
+    converted_from: Option<Format>,
+}
+
+impl KeyFacts {
+    fn of(c: &keyvet::Checked<'_, '_>, converted_from: Option<Format>) -> KeyFacts {
+        KeyFacts {
+            sha256: c.fingerprint(HashAlg::Sha256).to_string(),
+            md5_hex: c.fingerprint(HashAlg::Md5).hex().to_string(),
+            algorithm: c.algorithm(),
+            bits: c.bits(),
+            converted_from: converted_from.filter(|f| *f != Format::OpenSsh),
+        }
+    }
+}
