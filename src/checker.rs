@@ -3,19 +3,23 @@
 //! checking a line allocates nothing once the buffer has grown to the
 //! largest key seen.
 
+#[cfg(feature = "weak")]
 use std::sync::Arc;
 
 use crate::algorithm::Algorithm;
 use crate::base64::decode_base64;
 use crate::cert::Certificate;
-use crate::error::{Error, LineError, WeakError};
+#[cfg(not(all(feature = "weak", feature = "verify")))]
+use crate::error::PolicyError;
+use crate::error::{Error, LineError};
 use crate::fingerprint::{Fingerprint, HashAlg};
 use crate::key::Key;
 use crate::line::{self, Line};
 use crate::policy::Policy;
 use crate::rules;
-use crate::signature;
-use crate::weak::{self, Blocklist, Findings};
+use crate::screening::{CheckSet, Findings};
+#[cfg(feature = "weak")]
+use crate::weak::{self, Blocklist};
 
 /// A line that passed validation: the parsed line and the key, borrowed.
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +95,7 @@ pub struct Checker {
     buf: Vec<u8>,
     /// For base64 with embedded control whitespace, which OpenSSH skips.
     scratch: Vec<u8>,
-    blocklist: Option<Arc<Blocklist>>,
+    screener: Screener,
     /// Weak-key findings of the last check, rejected or not.
     findings: Findings,
 }
@@ -103,7 +107,7 @@ impl Checker {
             policy,
             buf: Vec::new(),
             scratch: Vec::new(),
-            blocklist: None,
+            screener: Screener::default(),
             findings: Findings::default(),
         }
     }
@@ -115,9 +119,10 @@ impl Checker {
 
     /// Screens keys against a list of known-compromised keys (when the
     /// policy runs [`crate::weak::Check::Blocklist`]).
+    #[cfg(feature = "weak")]
     #[must_use]
     pub fn with_blocklist(mut self, blocklist: Arc<Blocklist>) -> Checker {
-        self.blocklist = Some(blocklist);
+        self.screener.blocklist = Some(blocklist);
         self
     }
 
@@ -147,16 +152,13 @@ impl Checker {
         let key = match accept(&self.buf, &self.policy, Some(parsed.algorithm())) {
             Ok(key) => key,
             Err(e) => {
-                self.findings = screen_rejected(&self.buf, &self.policy, self.blocklist.as_deref());
+                self.findings = self.screener.rejected(&self.buf, &self.policy);
                 return Err(e.or_byte(parsed.base64_offset()));
             }
         };
-        if self.policy.screening.checks != crate::weak::CheckSet::NONE {
-            self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
-        }
-        if let Some(e) = weak_error(&self.findings) {
-            return Err(e.or_byte(parsed.base64_offset()));
-        }
+        self.screener
+            .accepted(&key, &self.policy, &mut self.findings)
+            .map_err(|e| e.or_byte(parsed.base64_offset()))?;
         Ok(Checked {
             line: parsed,
             key,
@@ -252,17 +254,13 @@ impl Checker {
         let key = match accept(&self.buf, &self.policy, Some(l.algorithm())) {
             Ok(key) => key,
             Err(e) => {
-                self.findings = screen_rejected(&self.buf, &self.policy, self.blocklist.as_deref());
+                self.findings = self.screener.rejected(&self.buf, &self.policy);
                 return Err(e.or_byte(l.base64_offset()));
             }
         };
-        if self.policy.screening.checks != crate::weak::CheckSet::NONE {
-            self.findings = screen_key(&key, &self.policy, self.blocklist.as_deref());
-        }
-        match weak_error(&self.findings) {
-            Some(e) => Err(e.or_byte(l.base64_offset())),
-            None => Ok(()),
-        }
+        self.screener
+            .accepted(&key, &self.policy, &mut self.findings)
+            .map_err(|e| e.or_byte(l.base64_offset()))
     }
 
     fn finish<'l>(&mut self, l: Line<'l>) -> Result<Checked<'l, '_>, Error> {
@@ -282,60 +280,84 @@ impl Checker {
     /// The first rule the blob breaks.
     pub fn check_blob<'b>(&self, blob: &'b [u8]) -> Result<Key<'b>, Error> {
         let key = accept(blob, &self.policy, None)?;
-        match weak_error(&screen_key(&key, &self.policy, self.blocklist.as_deref())) {
-            Some(e) => Err(e),
-            None => Ok(key),
-        }
+        self.screener.accepted(&key, &self.policy, &mut Findings::default())?;
+        Ok(key)
     }
 }
 
-/// Weak-key screening of a key (and of a certificate's CA key).
-fn screen_key(key: &Key<'_>, p: &Policy, blocklist: Option<&Blocklist>) -> Findings {
-    let mut f = Findings::default();
-    if p.screening.checks != crate::weak::CheckSet::NONE {
+/// What the checker screens keys with: the weak-key checks of the policy,
+/// and a blocklist when there is one.
+#[derive(Debug, Clone, Default)]
+struct Screener {
+    #[cfg(feature = "weak")]
+    blocklist: Option<Arc<Blocklist>>,
+}
+
+impl Screener {
+    /// Screens an accepted key (and a certificate's CA key) into `out`;
+    /// the first finding that rejects the key is the error.
+    fn accepted(&self, key: &Key<'_>, p: &Policy, out: &mut Findings) -> Result<(), Error> {
+        if p.screening.checks == CheckSet::NONE {
+            return Ok(());
+        }
+        #[cfg(feature = "weak")]
+        {
+            *out = self.key(key, p);
+            match out.first_error() {
+                Some(first) => Err(Error::new(crate::error::WeakError::new(first.check, first.detail))),
+                None => Ok(()),
+            }
+        }
+        #[cfg(not(feature = "weak"))]
+        {
+            let _ = (key, out);
+            Err(Error::new(PolicyError::FeatureMissing {
+                feature: "weak",
+                what: "screen keys for known weaknesses",
+            }))
+        }
+    }
+
+    /// Screens a blob the policy refused (an algorithm it does not accept, a
+    /// size under its floor, a point off the curve): the findings say what
+    /// else is wrong with the key, next to the error that refused it. Only
+    /// blobs that parse, and keys within OpenSSH's largest size (16384
+    /// bits), so that the cost stays bounded as for accepted keys.
+    fn rejected(&self, blob: &[u8], p: &Policy) -> Findings {
+        if p.screening.checks == CheckSet::NONE {
+            return Findings::default();
+        }
+        #[cfg(feature = "weak")]
+        if let Ok(key) = Key::parse(blob)
+            && key.public_key().bits() <= MAX_SCREENED_BITS
+            && match &key {
+                Key::Cert(c) => c.signature_key().key().bits() <= MAX_SCREENED_BITS,
+                Key::Plain(_) => true,
+            }
+        {
+            return self.key(&key, p);
+        }
+        #[cfg(not(feature = "weak"))]
+        let _ = blob;
+        Findings::default()
+    }
+
+    /// Weak-key screening of a key (and of a certificate's CA key).
+    #[cfg(feature = "weak")]
+    fn key(&self, key: &Key<'_>, p: &Policy) -> Findings {
+        let mut f = Findings::default();
+        let blocklist = self.blocklist.as_deref();
         weak::screen(key.public_key(), &p.screening, blocklist, &mut f);
         if let Key::Cert(c) = key {
             weak::screen(c.signature_key().key(), &p.screening, blocklist, &mut f);
         }
-    }
-    f
-}
-
-/// Weak-key screening of a blob the policy refused (an algorithm it does not
-/// accept, a size under its floor, a point off the curve): the findings say
-/// what else is wrong with the key, next to the error that refused it. Only
-/// blobs that parse, and keys within OpenSSH's largest size (16384 bits), so
-/// that the cost stays bounded as for accepted keys.
-fn screen_rejected(blob: &[u8], p: &Policy, blocklist: Option<&Blocklist>) -> Findings {
-    if p.screening.checks == crate::weak::CheckSet::NONE {
-        return Findings::default();
-    }
-    match Key::parse(blob) {
-        Ok(key)
-            if key.public_key().bits() <= MAX_SCREENED_BITS
-                && match &key {
-                    Key::Cert(c) => c.signature_key().key().bits() <= MAX_SCREENED_BITS,
-                    Key::Plain(_) => true,
-                } =>
-        {
-            screen_key(&key, p, blocklist)
-        }
-        _ => Findings::default(),
+        f
     }
 }
 
-/// The largest key [`screen_rejected`] screens: OpenSSH's RSA maximum.
+/// The largest key [`Screener::rejected`] screens: OpenSSH's RSA maximum.
+#[cfg(feature = "weak")]
 const MAX_SCREENED_BITS: u32 = 16384;
-
-/// The error for the first error-severity finding, if any.
-fn weak_error(f: &Findings) -> Option<Error> {
-    f.first_error().map(|first| {
-        Error::new(WeakError {
-            check: first.check,
-            detail: first.detail,
-        })
-    })
-}
 
 fn shift(e: Error, by: usize) -> Error {
     match e.byte() {
@@ -358,5 +380,12 @@ fn accept<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> Result<Key
 
 fn verify_signature(c: &Certificate<'_>) -> Result<(), Error> {
     let at = c.offsets().signature;
-    signature::verify(c).map_err(|k| Error::in_blob(k, at, "cert.signature"))
+    #[cfg(feature = "verify")]
+    let verified = crate::signature::verify(c).map_err(crate::ErrorKind::from);
+    #[cfg(not(feature = "verify"))]
+    let verified = Err(crate::ErrorKind::from(PolicyError::FeatureMissing {
+        feature: "verify",
+        what: "verify certificate signatures",
+    }));
+    verified.map_err(|k| Error::in_blob(k, at, "cert.signature"))
 }

@@ -40,6 +40,25 @@
 //! * ECDSA points are checked on their curve, and certificate signatures
 //!   verified, with RustCrypto's crates: keyvet has no arithmetic of its own.
 
+//! # Features
+//! The engine parses, checks and fingerprints with no optional feature; the
+//! rest is chosen by the embedder (`default` is `ec`, `weak` and
+//! `convert`):
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `ec` | ECDSA points checked on their curve ([`check_ec_point`]) |
+//! | `weak` | weak-key screening (`weak`), implies `ec` |
+//! | `convert` | every pasted format converted to one OpenSSH key (`convert`), implies `ec` |
+//! | `verify` | certificate CA signatures verified (`signature`), implies `ec` |
+//! | `serde` | `Serialize` for reports and errors |
+//! | `full` | all of the above |
+//!
+//! A policy is a promise: when it asks for a check this build lacks (EC
+//! points without `ec`, screening without `weak`, signatures without
+//! `verify`), the key is refused with [`PolicyError::FeatureMissing`]
+//! (`policy.feature_missing`), never accepted unchecked.
+
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
@@ -47,7 +66,9 @@ mod algorithm;
 mod base64;
 pub mod cert;
 mod checker;
+#[cfg(feature = "convert")]
 pub mod convert;
+#[cfg(feature = "ec")]
 mod ec;
 mod error;
 pub mod fingerprint;
@@ -60,8 +81,10 @@ mod meter;
 pub mod policy;
 mod rules;
 pub mod screening;
+#[cfg(feature = "verify")]
 pub mod signature;
 pub mod stream;
+#[cfg(feature = "weak")]
 pub mod weak;
 pub mod wire;
 
@@ -69,6 +92,7 @@ pub use algorithm::{Algorithm, AlgorithmSet, CertVersion, Curve, KeyType};
 pub use base64::decode_base64;
 pub use cert::{CertType, Certificate};
 pub use checker::{Checked, Checker};
+#[cfg(feature = "ec")]
 pub use ec::check_point as check_ec_point;
 pub use error::{
     Base64Error, BlobPosition, CertError, CertList, ConvertError, Error, ErrorKind, KeyError, LineError, OptionError,

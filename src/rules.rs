@@ -6,6 +6,7 @@
 
 use crate::algorithm::{Algorithm, CertVersion, KeyType};
 use crate::cert::{self, Certificate};
+#[cfg(feature = "ec")]
 use crate::ec;
 use crate::error::{CertError, CertList, Error, ErrorKind, KeyError, PolicyError, Snippet, WireError};
 use crate::key::{Key, KeyData, PublicKey};
@@ -127,12 +128,12 @@ fn check_public(k: &PublicKey<'_>, p: &Policy) -> Result<(), Error> {
         }
         KeyData::Ecdsa(e) => {
             if p.check_ec_points {
-                ec::check_point(e.curve, e.point).map_err(|kind| err(kind.into(), "ecdsa.point"))?;
+                check_point(e.curve, e.point).map_err(|kind| err(kind, "ecdsa.point"))?;
             }
         }
         KeyData::SkEcdsa(s) => {
             if p.check_ec_points {
-                ec::check_point(s.key.curve, s.key.point).map_err(|kind| err(kind.into(), "ecdsa.point"))?;
+                check_point(s.key.curve, s.key.point).map_err(|kind| err(kind, "ecdsa.point"))?;
             }
             check_sk_app(s.application(), p, at)?;
         }
@@ -140,6 +141,22 @@ fn check_public(k: &PublicKey<'_>, p: &Policy) -> Result<(), Error> {
         KeyData::Dsa(_) | KeyData::Ed25519(_) | KeyData::MlDsa44Ed25519(_) => {}
     }
     Ok(())
+}
+
+/// An EC point on its curve and within OpenSSH's ranges ([`ec::check_point`]).
+#[cfg(feature = "ec")]
+fn check_point(curve: crate::Curve, point: &[u8]) -> Result<(), ErrorKind> {
+    ec::check_point(curve, point).map_err(ErrorKind::from)
+}
+
+/// Without the `ec` feature, a policy that checks EC points refuses them.
+#[cfg(not(feature = "ec"))]
+fn check_point(_: crate::Curve, _: &[u8]) -> Result<(), ErrorKind> {
+    Err(PolicyError::FeatureMissing {
+        feature: "ec",
+        what: "check ECDSA public points",
+    }
+    .into())
 }
 
 fn check_sk_app(app: &[u8], p: &Policy, at: usize) -> Result<(), Error> {

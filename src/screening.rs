@@ -345,7 +345,9 @@ impl Screening {
         fermat_steps: 100,
     };
 
-    pub(crate) fn weigh(&self, check: Check) -> Severity {
+    /// The weight of a finding of `check`: the screening's severity, or a
+    /// warning for advisory checks.
+    pub const fn weigh(&self, check: Check) -> Severity {
         if check.is_advisory() {
             Severity::Warning
         } else {

@@ -211,6 +211,10 @@ fn every_published_code_is_unchanged() {
         (CertError::SignatureInvalid.into(), "cert.signature.invalid"),
         (CertError::SignatureSha1.into(), "cert.signature.sha1"),
         (PolicyError::AlgorithmNotAllowed(rsa).into(), "policy.algorithm"),
+        // Added since: a policy that needs a feature this build lacks, and a
+        // malformed wire name-list.
+        (PolicyError::FeatureMissing { feature: "ec", what: "w" }.into(), "policy.feature_missing"),
+        (WireError::NameList.into(), "blob.name_list"),
         (
             ConvertError::Encrypted(PrivateKeyKind::Pkcs8).into(),
             "convert.encrypted",

@@ -308,6 +308,7 @@ pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertEr
             let sk = ed25519_dalek::SigningKey::from_bytes(&seed);
             Ok(ed25519_blob(sk.verifying_key().as_bytes()))
         }
+        #[cfg(feature = "verify")]
         DSA => {
             let sk = dsa::SigningKey::try_from(info).map_err(|_| malformed(f))?;
             let vk = sk.verifying_key();
@@ -319,6 +320,12 @@ pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertEr
                 &vk.y().to_bytes_be(),
             ))
         }
+        // y = g^x mod p: the dsa crate computes it, and comes with `verify`.
+        #[cfg(not(feature = "verify"))]
+        DSA => Err(ConvertError::Unsupported(
+            "this build of keyvet cannot derive the public half of a PKCS#8 DSA private key (it was compiled \
+             without the `verify` feature); upload the public key instead",
+        )),
         _ => Err(UNSUPPORTED_ALGORITHM),
     }
 }

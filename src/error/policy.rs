@@ -22,6 +22,17 @@ pub enum PolicyError {
     /// The algorithm is not allowed by the policy.
     #[error("{alg} keys are not accepted by this policy{advice}", alg = .0, advice = algorithm_advice(*.0))]
     AlgorithmNotAllowed(Algorithm),
+    /// The policy asks for a check this build of keyvet was compiled
+    /// without (a cargo feature of the `keyvet` crate).
+    #[error(
+        "this build of keyvet cannot {what}, which the policy requires: it was compiled without the `{feature}` feature"
+    )]
+    FeatureMissing {
+        /// The cargo feature.
+        feature: &'static str,
+        /// What it would do.
+        what: &'static str,
+    },
 }
 
 impl PolicyError {
@@ -29,6 +40,7 @@ impl PolicyError {
     pub const fn code(&self) -> &'static str {
         match self {
             PolicyError::AlgorithmNotAllowed(_) => "policy.algorithm",
+            PolicyError::FeatureMissing { .. } => "policy.feature_missing",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The shared-prime batch: RSA moduli gathered across lines and inputs,
 //! compared all at once at the end.
 
+#[cfg(feature = "weak")]
 use crate::weak::batch;
 
 /// The RSA moduli of many lines, possibly of many inputs, for the
@@ -15,6 +16,7 @@ pub struct Batch {
 }
 
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "weak"), allow(dead_code))]
 struct Entry {
     source: u32,
     line: u64,
@@ -44,7 +46,12 @@ impl Batch {
 
     /// Adds the modulus (big-endian magnitude) of line `line` of input
     /// `source`.
+    /// Without the `weak` feature there is no shared-prime check: the batch
+    /// keeps nothing and [`Batch::shared`] finds nothing.
     pub fn push(&mut self, source: u32, line: u64, modulus: &[u8]) {
+        if cfg!(not(feature = "weak")) {
+            return;
+        }
         self.entries.push(Entry {
             source,
             line,
@@ -84,6 +91,7 @@ impl Batch {
 
     /// Every line that shares a prime with another, once per partner, in
     /// order of input, line, partner input and partner line.
+    #[cfg(feature = "weak")]
     pub fn shared(&self) -> Vec<SharedLine> {
         if self.entries.len() < 2 {
             return Vec::new();
@@ -112,5 +120,11 @@ impl Batch {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Without the `weak` feature there is no shared-prime check.
+    #[cfg(not(feature = "weak"))]
+    pub fn shared(&self) -> Vec<SharedLine> {
+        Vec::new()
     }
 }

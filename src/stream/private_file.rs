@@ -6,13 +6,15 @@
 use std::cell::RefCell;
 use std::io::{self, BufRead};
 
+#[cfg(feature = "convert")]
 use zeroize::Zeroizing;
 
 use super::machine::Block;
 use super::{Event, Summary};
 use crate::checker::Checker;
+#[cfg(feature = "convert")]
 use crate::convert;
-use crate::error::{ConvertError, Error};
+use crate::error::Error;
 use crate::line::{self, LineReader, RawLine};
 use crate::listing::ShownComment;
 use crate::screening::Findings;
@@ -20,17 +22,27 @@ use crate::screening::Findings;
 /// The bytes of a private key file, kept from its second line on while it
 /// is read (its first line is added by the caller), in a buffer that never
 /// grows (so never leaves copies behind) and is zeroed when dropped.
+/// Without the `convert` feature nothing is kept: the public half cannot be
+/// derived anyway.
 pub(super) struct Recording {
     on: bool,
+    #[cfg(feature = "convert")]
     buf: Zeroizing<Vec<u8>>,
     /// Bytes seen, kept or not.
     len: usize,
 }
 
+/// The most of a private key file that is kept.
+#[cfg(feature = "convert")]
+const MAX_KEPT: usize = convert::MAX_INPUT;
+#[cfg(not(feature = "convert"))]
+const MAX_KEPT: usize = 0;
+
 impl Recording {
     pub(super) fn off() -> Recording {
         Recording {
             on: false,
+            #[cfg(feature = "convert")]
             buf: Zeroizing::new(Vec::new()),
             len: 0,
         }
@@ -38,7 +50,10 @@ impl Recording {
 
     pub(super) fn start(&mut self, first_line: &[u8]) {
         self.on = true;
-        self.buf = Zeroizing::new(Vec::with_capacity(convert::MAX_INPUT));
+        #[cfg(feature = "convert")]
+        {
+            self.buf = Zeroizing::new(Vec::with_capacity(MAX_KEPT));
+        }
         self.push(first_line);
         self.push(b"\n");
     }
@@ -48,13 +63,37 @@ impl Recording {
             return;
         }
         self.len = self.len.saturating_add(bytes.len());
-        if self.len <= convert::MAX_INPUT {
+        #[cfg(feature = "convert")]
+        if self.len <= MAX_KEPT {
             self.buf.extend_from_slice(bytes);
         }
     }
 
     pub(super) fn overflowed(&self) -> bool {
-        self.len > convert::MAX_INPUT
+        self.len > MAX_KEPT
+    }
+
+    /// The public key line of the private key kept, and its comment, as
+    /// `ssh-keygen -l` reads them.
+    #[cfg(feature = "convert")]
+    fn public_line(&self) -> Result<(Vec<u8>, Option<Vec<u8>>), Error> {
+        if self.overflowed() {
+            return Err(Error::new(crate::error::ConvertError::TooLarge {
+                len: self.len,
+                max: MAX_KEPT,
+            }));
+        }
+        let d = convert::listing_private(&self.buf)?;
+        d.key_line().map(|t| (t, d.comment))
+    }
+
+    /// Without the `convert` feature, no public half is derived.
+    #[cfg(not(feature = "convert"))]
+    fn public_line(&self) -> Result<(Vec<u8>, Option<Vec<u8>>), Error> {
+        Err(Error::new(crate::error::PolicyError::FeatureMissing {
+            feature: "convert",
+            what: "derive the public half of a private key file",
+        }))
     }
 }
 
@@ -123,16 +162,7 @@ pub(super) fn private_key_file<P: BufRead>(
             return Ok(());
         }
     }
-    let rec = rec.borrow();
-    let derived = if rec.overflowed() {
-        Err(Error::new(ConvertError::TooLarge {
-            len: rec.len,
-            max: convert::MAX_INPUT,
-        }))
-    } else {
-        convert::listing_private(&rec.buf)
-    };
-    let text = derived.and_then(|d| d.key_line().map(|t| (t, d.comment)));
+    let text = rec.borrow().public_line();
     let error = match text {
         Ok((text, comment)) => match v.check_key_line(&text) {
             Ok(c) => {
