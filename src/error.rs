@@ -143,6 +143,7 @@ impl ErrorKind {
 
 /// Which part of a key blob an error points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BlobPosition {
     /// 0-based offset into the decoded blob (for errors inside a
     /// certificate's signature key, into that key's own blob).
@@ -297,7 +298,37 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.kind)
+    }
+}
+
+/// Serialized as `keyvet check --json` writes an error (`code`, `message`
+/// with the position first), with the position as fields too: `line`,
+/// `byte` and `blob` (`offset`, `field`, `in_signature_key`) when known.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut o = s.serialize_struct("Error", 5)?;
+        o.serialize_field("code", self.code())?;
+        o.serialize_field("message", &self.to_string())?;
+        match self.line {
+            Some(l) => o.serialize_field("line", &l)?,
+            None => o.skip_field("line")?,
+        }
+        match self.byte {
+            Some(b) => o.serialize_field("byte", &b)?,
+            None => o.skip_field("byte")?,
+        }
+        match self.blob {
+            Some(b) => o.serialize_field("blob", &b)?,
+            None => o.skip_field("blob")?,
+        }
+        o.end()
+    }
+}
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Error {

@@ -111,6 +111,14 @@ impl fmt::Display for Fingerprint {
     }
 }
 
+/// Serialized as `ssh-keygen` prints it (`SHA256:...`, `MD5:aa:bb:...`).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Debug for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)

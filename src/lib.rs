@@ -79,6 +79,7 @@ pub mod listing;
 pub mod login;
 mod meter;
 pub mod policy;
+mod report;
 mod rules;
 pub mod screening;
 #[cfg(feature = "verify")]
@@ -106,6 +107,7 @@ pub use key::{
 };
 pub use line::Line;
 pub use policy::Policy;
+pub use report::{CertReport, KeyReport};
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../README.md")]

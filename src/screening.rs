@@ -241,6 +241,25 @@ pub struct Finding {
     pub detail: Option<u64>,
 }
 
+/// Serialized as `keyvet check --json` writes a finding: `id`, `severity`,
+/// `message`, `reference`, and `detail` when there is one.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut o = s.serialize_struct("Finding", 5)?;
+        o.serialize_field("id", self.check.id())?;
+        o.serialize_field("severity", self.severity.name())?;
+        o.serialize_field("message", self.check.message())?;
+        o.serialize_field("reference", self.check.reference())?;
+        match self.detail {
+            Some(d) => o.serialize_field("detail", &d)?,
+            None => o.skip_field("detail")?,
+        }
+        o.end()
+    }
+}
+
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

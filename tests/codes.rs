@@ -213,7 +213,14 @@ fn every_published_code_is_unchanged() {
         (PolicyError::AlgorithmNotAllowed(rsa).into(), "policy.algorithm"),
         // Added since: a policy that needs a feature this build lacks, and a
         // malformed wire name-list.
-        (PolicyError::FeatureMissing { feature: "ec", what: "w" }.into(), "policy.feature_missing"),
+        (
+            PolicyError::FeatureMissing {
+                feature: "ec",
+                what: "w",
+            }
+            .into(),
+            "policy.feature_missing",
+        ),
         (WireError::NameList.into(), "blob.name_list"),
         (
             ConvertError::Encrypted(PrivateKeyKind::Pkcs8).into(),
