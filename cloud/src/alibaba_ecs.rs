@@ -42,7 +42,7 @@ use keyvet::policy::{self, Policy};
 use keyvet::{Algorithm, AlgorithmSet, CertVersion, KeyType};
 use serde_json::{Map, Value, json};
 
-use crate::response::xml_escape;
+use crate::api::xml_escape;
 use crate::{Api, Imported, NameCharset, NameRules, Params, Provider, ProviderError, Rejection, Tag, TagRules};
 
 const fn cert(k: KeyType, v: CertVersion) -> Algorithm {

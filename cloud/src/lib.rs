@@ -41,21 +41,21 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 pub mod alibaba_ecs;
+mod api;
 pub mod generate;
 mod ids;
 mod provider;
 mod rejection;
 mod request;
-mod response;
 mod rules;
 mod store;
 pub mod tencent_cvm;
 
+pub use api::{Api, Created, Imported, ProviderError};
 pub use ids::{IdSource, RandomIds};
-pub use provider::{Api, Params, Provider};
+pub use provider::{Params, Provider};
 pub use rejection::Rejection;
 pub use request::{ImportRequest, Tag};
-pub use response::{Created, Imported, ProviderError};
 pub use rules::{NameCharset, NameRules, TagRules};
 pub use store::{Conflict, FileStore, KeyStore, MemoryStore, StoredKey};
 

@@ -5,15 +5,15 @@
 //! provider in the same order.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use keyvet::{Checker, ErrorKind, Format, HashAlg, LineError, Policy};
 use serde_json::{Map, Value};
 
+use crate::api::{Api, Created, Imported, ProviderError};
 use crate::generate::{self, NewKey};
 use crate::request::string_param;
 use crate::store::{Conflict, KeyStore, StoredKey};
-use crate::{Created, IdSource, ImportRequest, Imported, NameRules, ProviderError, Rejection, Tag, TagRules};
+use crate::{IdSource, ImportRequest, NameRules, Rejection, TagRules};
 
 /// The parameter names of a request, as the API spells them. A parameter
 /// the API does not have is `None`.
@@ -31,65 +31,6 @@ pub struct Params {
     /// An optional resource group, which must exist in the store (Alibaba
     /// `ResourceGroupId`).
     pub resource_group: Option<&'static str>,
-}
-
-/// How a provider's API speaks: its tag parameters, its response and error
-/// bodies and its error codes. Each vendor implements it in its own file.
-pub trait Api: fmt::Debug + Send + Sync {
-    /// Reads the API's tag parameters from a request's parameters.
-    ///
-    /// # Errors
-    /// The rejection for tag parameters in a form the API refuses.
-    fn read_tags(&self, params: &Map<String, Value>) -> Result<Vec<Tag>, Rejection>;
-
-    /// Writes `(key, value)` tags as the API's parameters, as a client
-    /// would send them.
-    ///
-    /// # Errors
-    /// The rejection when the API takes no tags.
-    fn write_tags(&self, tags: &[(String, String)], params: &mut Map<String, Value>) -> Result<(), Rejection>;
-
-    /// The provider's code, HTTP status and documented message for a
-    /// rejection.
-    fn error(&self, rejection: &Rejection) -> (&'static str, u16, Cow<'static, str>);
-
-    /// The code and HTTP status for a request body over the server's limit.
-    fn oversized_request(&self) -> (&'static str, u16);
-
-    /// The success body of an import.
-    fn import_body(&self, ok: &Imported) -> Value;
-
-    /// The error body.
-    fn error_body(&self, e: &ProviderError) -> Value;
-
-    /// Whether the API offers XML bodies ([`Api::import_xml`],
-    /// [`Api::error_xml`]).
-    fn speaks_xml(&self) -> bool {
-        false
-    }
-
-    /// The XML success body, for APIs that offer XML.
-    fn import_xml(&self, ok: &Imported) -> Option<String> {
-        let _ = ok;
-        None
-    }
-
-    /// The XML error body, for APIs that offer XML.
-    fn error_xml(&self, e: &ProviderError) -> Option<String> {
-        let _ = e;
-        None
-    }
-
-    /// Whether the API creates key pairs ([`Provider::create`]).
-    fn creates(&self) -> bool {
-        false
-    }
-
-    /// The create body; only called when [`Api::creates`] holds.
-    fn create_body(&self, created: &Created) -> Value {
-        let _ = created;
-        Value::Null
-    }
 }
 
 /// A cloud key-pair API: its rules and limits, and how it speaks.

@@ -1,13 +1,74 @@
-//! What an API answers: an imported or created key pair, or the provider's
-//! error; each renders the provider's own body.
+//! How a provider's API speaks: what it answers (an imported or created key
+//! pair, or the provider's error) and the [`Api`] each vendor implements
+//! to read its tag parameters and render those answers in its own bodies
+//! and codes.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use keyvet::{Algorithm, Format};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::{Api, Rejection};
+use crate::{Rejection, Tag};
+
+/// How a provider's API speaks: its tag parameters, its response and error
+/// bodies and its error codes. Each vendor implements it in its own file.
+pub trait Api: fmt::Debug + Send + Sync {
+    /// Reads the API's tag parameters from a request's parameters.
+    ///
+    /// # Errors
+    /// The rejection for tag parameters in a form the API refuses.
+    fn read_tags(&self, params: &Map<String, Value>) -> Result<Vec<Tag>, Rejection>;
+
+    /// Writes `(key, value)` tags as the API's parameters, as a client
+    /// would send them.
+    ///
+    /// # Errors
+    /// The rejection when the API takes no tags.
+    fn write_tags(&self, tags: &[(String, String)], params: &mut Map<String, Value>) -> Result<(), Rejection>;
+
+    /// The provider's code, HTTP status and documented message for a
+    /// rejection.
+    fn error(&self, rejection: &Rejection) -> (&'static str, u16, Cow<'static, str>);
+
+    /// The code and HTTP status for a request body over the server's limit.
+    fn oversized_request(&self) -> (&'static str, u16);
+
+    /// The success body of an import.
+    fn import_body(&self, ok: &Imported) -> Value;
+
+    /// The error body.
+    fn error_body(&self, e: &ProviderError) -> Value;
+
+    /// Whether the API offers XML bodies ([`Api::import_xml`],
+    /// [`Api::error_xml`]).
+    fn speaks_xml(&self) -> bool {
+        false
+    }
+
+    /// The XML success body, for APIs that offer XML.
+    fn import_xml(&self, ok: &Imported) -> Option<String> {
+        let _ = ok;
+        None
+    }
+
+    /// The XML error body, for APIs that offer XML.
+    fn error_xml(&self, e: &ProviderError) -> Option<String> {
+        let _ = e;
+        None
+    }
+
+    /// Whether the API creates key pairs ([`Provider::create`]).
+    fn creates(&self) -> bool {
+        false
+    }
+
+    /// The create body; only called when [`Api::creates`] holds.
+    fn create_body(&self, created: &Created) -> Value {
+        let _ = created;
+        Value::Null
+    }
+}
 
 /// A successful import.
 #[derive(Debug, Clone)]
