@@ -21,12 +21,13 @@ use crate::screening::{CheckSet, Findings};
 #[cfg(feature = "weak")]
 use crate::weak::{self, Blocklist};
 
-/// A line that passed validation: the parsed line and the key, borrowed.
+/// A line that passed every check: the parsed line and the key, borrowed
+/// (see [`Checked::report`] for an owned copy).
 #[derive(Debug, Clone, Copy)]
 pub struct Checked<'l, 'b> {
     line: Line<'l>,
     key: Key<'b>,
-    /// The validator's findings (kept there, not copied with every line).
+    /// The checker's findings (kept there, not copied with every line).
     findings: &'b Findings,
 }
 
@@ -78,7 +79,7 @@ impl<'l, 'b> Checked<'l, 'b> {
     }
 }
 
-/// Validates key lines and blobs against a [`Policy`], reusing one buffer.
+/// Checks key lines and blobs against a [`Policy`], reusing one buffer.
 ///
 /// ```
 /// use keyvet::{Checker, policy};
@@ -101,7 +102,7 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// A validator for `policy`.
+    /// A checker for `policy`.
     pub fn new(policy: Policy) -> Checker {
         Checker {
             policy,
@@ -132,58 +133,47 @@ impl Checker {
         &self.findings
     }
 
-    /// Parses and validates one authorized_keys / public key line.
+    /// Starts a check: forgets the last findings, and returns the part of
+    /// the line the policy reads, if it is within the policy's length.
+    fn start<'l>(&mut self, line: &'l [u8]) -> Result<&'l [u8], Error> {
+        self.findings.clear();
+        let line = self.policy.visible(line);
+        let len = line::trim_eol(line).len();
+        if len > self.policy.max_line_len {
+            return Err(Error::new(LineError::TooLong {
+                len,
+                max: self.policy.max_line_len,
+            }));
+        }
+        Ok(line)
+    }
+
+    /// Parses and checks one authorized_keys / public key line.
     ///
     /// # Errors
     /// The first rule the line breaks, with its position.
     pub fn check_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
-        self.findings.clear();
-        let line = self.policy.visible(line);
-        let trimmed = line::trim_eol(line);
-        if trimmed.len() > self.policy.max_line_len {
-            return Err(Error::new(LineError::TooLong {
-                len: trimmed.len(),
-                max: self.policy.max_line_len,
-            }));
-        }
+        let line = self.start(line)?;
         let parsed = Line::parse(line)?;
         rules::line(&parsed, &self.policy)?;
-        self.decode(&parsed)?;
-        let key = match accept(&self.buf, &self.policy, Some(parsed.algorithm())) {
-            Ok(key) => key,
-            Err(e) => {
-                self.findings = self.screener.rejected(&self.buf, &self.policy);
-                return Err(e.or_byte(parsed.base64_offset()));
-            }
-        };
-        self.screener
-            .accepted(&key, &self.policy, &mut self.findings)
-            .map_err(|e| e.or_byte(parsed.base64_offset()))?;
+        let (key, findings) = self.key_of(&parsed)?;
         Ok(Checked {
             line: parsed,
             key,
-            findings: &self.findings,
+            findings,
         })
     }
 
     /// Reads a line the way `ssh-keygen -l` does (a bare key, or a key after
     /// a known_hosts host field or authorized_keys options, which are not
-    /// checked) and validates the key.
+    /// checked) and checks the key.
     ///
     /// # Errors
     /// Why no key could be read: the error of the key at the start of the
     /// line when it starts with a key type, else that of the key after the
     /// leading field.
     pub fn check_listing_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
-        self.findings.clear();
-        let line = self.policy.visible(line);
-        let trimmed = line::trim_eol(line);
-        if trimmed.len() > self.policy.max_line_len {
-            return Err(Error::new(LineError::TooLong {
-                len: trimmed.len(),
-                max: self.policy.max_line_len,
-            }));
-        }
+        let line = self.start(line)?;
         let c = Line::parse_listing_candidates(line);
         let direct_err = match c.direct {
             Ok(l) => match self.try_line(&l) {
@@ -227,21 +217,13 @@ impl Checker {
     }
 
     /// Reads a bare `type base64 [comment]` line, without options (what
-    /// OpenSSH's `sshkey_read` reads, e.g. in a `.pub` file), and validates
+    /// OpenSSH's `sshkey_read` reads, e.g. in a `.pub` file), and checks
     /// the key.
     ///
     /// # Errors
     /// The first rule the line breaks.
     pub fn check_key_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
-        self.findings.clear();
-        let line = self.policy.visible(line);
-        let trimmed = line::trim_eol(line);
-        if trimmed.len() > self.policy.max_line_len {
-            return Err(Error::new(LineError::TooLong {
-                len: trimmed.len(),
-                max: self.policy.max_line_len,
-            }));
-        }
+        let line = self.start(line)?;
         let parsed = Line::parse_key(line)?;
         self.try_line(&parsed)?;
         self.finish(parsed)
@@ -250,17 +232,26 @@ impl Checker {
     fn try_line(&mut self, l: &Line<'_>) -> Result<(), Error> {
         self.findings.clear();
         rules::listing_line(l, &self.policy)?;
+        self.key_of(l).map(|_| ())
+    }
+
+    /// The line's key, decoded, through the policy's rules and its
+    /// signature, and screened (a key the rules refuse is screened too, for
+    /// the findings). Errors point into the base64 field.
+    fn key_of(&mut self, l: &Line<'_>) -> Result<(Key<'_>, &Findings), Error> {
         self.decode(l)?;
+        let at = l.base64_offset();
         let key = match accept(&self.buf, &self.policy, Some(l.algorithm())) {
             Ok(key) => key,
             Err(e) => {
                 self.findings = self.screener.rejected(&self.buf, &self.policy);
-                return Err(e.or_byte(l.base64_offset()));
+                return Err(e.or_byte(at));
             }
         };
         self.screener
             .accepted(&key, &self.policy, &mut self.findings)
-            .map_err(|e| e.or_byte(l.base64_offset()))
+            .map_err(|e| e.or_byte(at))?;
+        Ok((key, &self.findings))
     }
 
     fn finish<'l>(&mut self, l: Line<'l>) -> Result<Checked<'l, '_>, Error> {
@@ -274,7 +265,7 @@ impl Checker {
         })
     }
 
-    /// Validates a decoded key blob.
+    /// Checks a decoded key blob.
     ///
     /// # Errors
     /// The first rule the blob breaks.

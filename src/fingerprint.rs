@@ -18,6 +18,7 @@ use crate::key::PublicKey;
 use crate::wire::Sink;
 
 /// A fingerprint hash.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HashAlg {
     /// SHA-256, printed as `SHA256:` and unpadded base64 (ssh-keygen's default).

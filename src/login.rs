@@ -146,6 +146,8 @@ impl fmt::Display for Refusal {
     }
 }
 
+impl std::error::Error for Refusal {}
+
 /// Every reason, in the order OpenSSH checks them, at most one of each.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Refusals {
@@ -171,6 +173,21 @@ impl Refusals {
         self.len == 0
     }
 }
+
+impl fmt::Display for Refusals {
+    /// Every reason, separated by `; `.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, r) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{r}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refusals {}
 
 const KNOWN_EXTENSIONS: [&[u8]; 6] = [
     b"no-touch-required",

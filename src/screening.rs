@@ -210,6 +210,7 @@ impl CheckSet {
 }
 
 /// How much a finding weighs.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     /// Reported; the key is still accepted.

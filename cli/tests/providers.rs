@@ -198,6 +198,17 @@ fn alibaba_ecs_every_error_code() {
     assert_eq!(out.status.code(), Some(0));
     let xml = String::from_utf8(out.stdout).unwrap();
     assert!(xml.starts_with("<ImportKeyPairResponse>") && xml.contains("<KeyPairName>team-key</KeyPairName>"));
+    // An API that answers in JSON only has no XML to give: a usage error,
+    // not another provider's XML.
+    for api in ["tencent-cvm", "tencent-cvm-v2"] {
+        let out = keyvet(
+            &["import", "--profile", api, "--name", "k", "--xml", "-"],
+            rsa.as_bytes(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{api}");
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("JSON only"), "{api}");
+    }
 }
 
 #[test]

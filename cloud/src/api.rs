@@ -58,7 +58,7 @@ pub trait Api: fmt::Debug + Send + Sync {
         None
     }
 
-    /// Whether the API creates key pairs ([`Provider::create`]).
+    /// Whether the API creates key pairs ([`Provider::create`](crate::Provider::create)).
     fn creates(&self) -> bool {
         false
     }

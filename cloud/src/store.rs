@@ -16,6 +16,7 @@ pub struct StoredKey {
 }
 
 /// Why an insertion was refused.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
     /// The name is taken in this scope.
@@ -27,6 +28,19 @@ pub enum Conflict {
     /// The store could not record the key (an I/O error).
     Unavailable,
 }
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Conflict::Name => "the name is taken in this scope",
+            Conflict::Key => "the key is already stored in this scope",
+            Conflict::Quota => "the scope holds its quota of keys",
+            Conflict::Unavailable => "the store could not record the key",
+        })
+    }
+}
+
+impl std::error::Error for Conflict {}
 
 /// What a key-pair API stores. `insert` must be atomic: of two concurrent
 /// inserts of one name or one key, exactly one succeeds.
