@@ -615,27 +615,66 @@ fn check_pairs(raw: &[u8], at: usize, which: CertList) -> Result<(), Error> {
     Ok(())
 }
 
-/// Strict-policy checks on an option list: names sorted and unique.
-pub(crate) fn check_sorted(opts: &CertOptions<'_>, at: usize, which: CertList) -> Result<(), Error> {
+/// Checks a critical-option or extension list for repeated names (whatever
+/// their order); returns whether the names are sorted, as PROTOCOL.certkeys
+/// requires (OpenSSH and its peers accept them unsorted).
+pub(crate) fn check_list(opts: &CertOptions<'_>, at: usize, which: CertList) -> Result<bool, Error> {
     let field = match which {
         CertList::CriticalOptions => "cert.critical_options",
         CertList::Extensions => "cert.extensions",
     };
+    let duplicate = || Err(Error::in_blob(CertError::ListDuplicate(which), at, field));
     let mut prev: Option<&[u8]> = None;
+    let mut sorted = true;
     for o in opts.iter() {
         crate::meter::charge(1 + o.name.len());
         if let Some(p) = prev {
             match p.cmp(o.name) {
                 std::cmp::Ordering::Less => {}
-                std::cmp::Ordering::Equal => {
-                    return Err(Error::in_blob(CertError::ListDuplicate(which), at, field));
-                }
-                std::cmp::Ordering::Greater => {
-                    return Err(Error::in_blob(CertError::ListUnsorted(which), at, field));
-                }
+                std::cmp::Ordering::Equal => return duplicate(),
+                std::cmp::Ordering::Greater => sorted = false,
             }
         }
         prev = Some(o.name);
     }
-    Ok(())
+    if !sorted {
+        // Out of order: repeats need not be neighbours. The names, sorted
+        // (n log n, bounded by the blob).
+        let mut names: Vec<&[u8]> = opts.iter().map(|o| o.name).collect();
+        crate::meter::charge(names.len() * (1 + names.len().max(1).ilog2() as usize));
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return duplicate();
+        }
+    }
+    Ok(sorted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Sink;
+
+    fn list(names: &[&str]) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for n in names {
+            raw.put_string(n.as_bytes());
+            raw.put_string(b"");
+        }
+        raw
+    }
+
+    #[test]
+    fn lists_repeat_in_any_order_and_sort_or_not() {
+        let check = |names: &[&str]| {
+            let raw = list(names);
+            check_list(&CertOptions { raw: &raw }, 0, CertList::Extensions).map_err(|e| e.code())
+        };
+        assert_eq!(check(&["a", "b", "c"]), Ok(true));
+        assert_eq!(check(&["b", "a", "c"]), Ok(false));
+        assert_eq!(check(&["a", "a"]), Err("cert.extensions.duplicate"));
+        // Apart, out of order: found all the same.
+        assert_eq!(check(&["b", "a", "b"]), Err("cert.extensions.duplicate"));
+        assert_eq!(check(&[]), Ok(true));
+    }
 }

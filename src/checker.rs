@@ -241,7 +241,8 @@ impl Checker {
     fn key_of(&mut self, l: &Line<'_>) -> Result<(Key<'_>, &Findings), Error> {
         self.decode(l)?;
         let at = l.base64_offset();
-        let key = match accept(&self.buf, &self.policy, Some(l.algorithm())) {
+        self.findings.clear();
+        let key = match accept(&self.buf, &self.policy, Some(l.algorithm()), &mut self.findings) {
             Ok(key) => key,
             Err(e) => {
                 self.findings = self.screener.rejected(&self.buf, &self.policy);
@@ -270,8 +271,9 @@ impl Checker {
     /// # Errors
     /// The first rule the blob breaks.
     pub fn check_blob<'b>(&self, blob: &'b [u8]) -> Result<Key<'b>, Error> {
-        let key = accept(blob, &self.policy, None)?;
-        self.screener.accepted(&key, &self.policy, &mut Findings::default())?;
+        let mut findings = Findings::default();
+        let key = accept(blob, &self.policy, None, &mut findings)?;
+        self.screener.accepted(&key, &self.policy, &mut findings)?;
         Ok(key)
     }
 }
@@ -285,15 +287,17 @@ struct Screener {
 }
 
 impl Screener {
-    /// Screens an accepted key (and a certificate's CA key) into `out`;
-    /// the first finding that rejects the key is the error.
+    /// Screens an accepted key (and a certificate's CA key), adding to
+    /// `out`; the first finding that rejects the key is the error.
     fn accepted(&self, key: &Key<'_>, p: &Policy, out: &mut Findings) -> Result<(), Error> {
-        if p.screening.checks == CheckSet::NONE {
+        if p.screening.checks.intersection(CheckSet::WEAK) == CheckSet::NONE {
             return Ok(());
         }
         #[cfg(feature = "weak")]
         {
-            *out = self.key(key, p);
+            for f in self.key(key, p).iter() {
+                out.push(*f);
+            }
             match out.first_error() {
                 Some(first) => Err(Error::new(crate::error::WeakError::new(first.check, first.detail))),
                 None => Ok(()),
@@ -315,7 +319,7 @@ impl Screener {
     /// blobs that parse, and keys within OpenSSH's largest size (16384
     /// bits), so that the cost stays bounded as for accepted keys.
     fn rejected(&self, blob: &[u8], p: &Policy) -> Findings {
-        if p.screening.checks == CheckSet::NONE {
+        if p.screening.checks.intersection(CheckSet::WEAK) == CheckSet::NONE {
             return Findings::default();
         }
         #[cfg(feature = "weak")]
@@ -359,8 +363,8 @@ fn shift(e: Error, by: usize) -> Error {
 
 /// The policy's structural rules ([`rules::blob`]), then a certificate's CA
 /// signature: the last rule, as in OpenSSH.
-fn accept<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> Result<Key<'b>, Error> {
-    let key = rules::blob(blob, p, word)?;
+fn accept<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>, findings: &mut Findings) -> Result<Key<'b>, Error> {
+    let key = rules::blob(blob, p, word, findings)?;
     if p.verify_signatures
         && let Key::Cert(c) = &key
     {

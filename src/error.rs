@@ -14,6 +14,7 @@ mod key;
 mod line;
 mod options;
 mod policy;
+mod upload;
 mod weak;
 mod wire;
 
@@ -24,6 +25,7 @@ pub use key::KeyError;
 pub use line::LineError;
 pub use options::OptionError;
 pub use policy::PolicyError;
+pub use upload::UploadError;
 pub use weak::WeakError;
 pub use wire::WireError;
 
@@ -121,6 +123,9 @@ pub enum ErrorKind {
     /// A weak key (`weak.*`).
     #[error(transparent)]
     Weak(#[from] WeakError),
+    /// A whole upload (`upload.*`).
+    #[error(transparent)]
+    Upload(#[from] UploadError),
 }
 
 impl ErrorKind {
@@ -137,13 +142,13 @@ impl ErrorKind {
             ErrorKind::Policy(e) => e.code(),
             ErrorKind::Convert(e) => e.code(),
             ErrorKind::Weak(e) => e.code(),
+            ErrorKind::Upload(e) => e.code(),
         }
     }
 }
 
 /// Which part of a key blob an error points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BlobPosition {
     /// 0-based offset into the decoded blob (for errors inside a
     /// certificate's signature key, into that key's own blob).
@@ -304,14 +309,16 @@ impl std::error::Error for Error {
     }
 }
 
-/// Serialized as `keyvet check --json` writes an error (`code`, `message`
-/// with the position first), with the position as fields too: `line`,
-/// `byte` and `blob` (`offset`, `field`, `in_signature_key`) when known.
+/// Serialized as `keyvet check --json` writes an error: `code`, `message`
+/// (the position first), and the position as fields when it is known:
+/// `line` (1-based), `byte` (0-based, in the line), `field` and `offset`
+/// (the field of the key data and its 0-based offset there), and
+/// `in_signature_key` when the field is in a certificate's CA key.
 #[cfg(feature = "serde")]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut o = s.serialize_struct("Error", 5)?;
+        let mut o = s.serialize_struct("Error", 7)?;
         o.serialize_field("code", self.code())?;
         o.serialize_field("message", &self.to_string())?;
         match self.line {
@@ -323,8 +330,20 @@ impl serde::Serialize for Error {
             None => o.skip_field("byte")?,
         }
         match self.blob {
-            Some(b) => o.serialize_field("blob", &b)?,
-            None => o.skip_field("blob")?,
+            Some(b) => {
+                o.serialize_field("field", b.field)?;
+                o.serialize_field("offset", &b.offset)?;
+                if b.in_signature_key {
+                    o.serialize_field("in_signature_key", &true)?;
+                } else {
+                    o.skip_field("in_signature_key")?;
+                }
+            }
+            None => {
+                o.skip_field("field")?;
+                o.skip_field("offset")?;
+                o.skip_field("in_signature_key")?;
+            }
         }
         o.end()
     }
@@ -354,7 +373,8 @@ from_layer!(
     CertError,
     PolicyError,
     ConvertError,
-    WeakError
+    WeakError,
+    UploadError
 );
 
 #[cfg(test)]

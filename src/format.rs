@@ -107,6 +107,14 @@ impl Format {
     }
 }
 
+/// Serialized as its stable short name ([`Format::name`]).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 impl fmt::Display for Format {
     /// Human words: "RFC 4716 public key block", "PKCS#8 private key", ...
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -85,6 +85,7 @@ pub mod screening;
 #[cfg(feature = "verify")]
 pub mod signature;
 pub mod stream;
+pub mod vet;
 #[cfg(feature = "weak")]
 pub mod weak;
 pub mod wire;
@@ -97,7 +98,7 @@ pub use checker::{Checked, Checker};
 pub use ec::check_point as check_ec_point;
 pub use error::{
     Base64Error, BlobPosition, CertError, CertList, ConvertError, Error, ErrorKind, KeyError, LineError, OptionError,
-    PolicyError, Snippet, WeakError, WireError,
+    PolicyError, Snippet, UploadError, WeakError, WireError,
 };
 pub use fingerprint::{Fingerprint, HashAlg};
 pub use format::{Format, PrivateKeyKind};

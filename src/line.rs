@@ -156,8 +156,8 @@ impl<'a> Line<'a> {
         if algorithm::lookup(first).is_some() {
             return parse_key_part(s, i, None, None).map(|l| l.with_cr(cr));
         }
-        if let Some(kind) = diagnose(s, i, first) {
-            return Err(Error::at_byte(kind, i));
+        if let Some((kind, at)) = diagnose(s, i, first) {
+            return Err(Error::at_byte(kind, at));
         }
         // Options: up to the first blank outside double quotes.
         let end = options_end(s, i).map_err(|k| Error::at_byte(k, i))?;
@@ -168,9 +168,9 @@ impl<'a> Line<'a> {
         }
         let word = token(&s[k..]).map(|(_, t)| t).unwrap_or(&[]);
         if algorithm::lookup(word).is_none()
-            && let Some(kind) = diagnose(s, k, word)
+            && let Some((kind, at)) = diagnose(s, k, word)
         {
-            return Err(Error::at_byte(kind, k));
+            return Err(Error::at_byte(kind, at));
         }
         parse_key_part(s, k, Some(opts), None).map(|l| l.with_cr(cr))
     }
@@ -197,9 +197,9 @@ impl<'a> Line<'a> {
         }
         let first = token(&s[i..]).map(|(_, t)| t).unwrap_or(&[]);
         if algorithm::lookup(first).is_none()
-            && let Some(kind) = diagnose(s, i, first)
+            && let Some((kind, at)) = diagnose(s, i, first)
         {
-            return Err(Error::at_byte(kind, i));
+            return Err(Error::at_byte(kind, at));
         }
         parse_key_part(s, i, None, None).map(|l| l.with_cr(cr))
     }
@@ -224,10 +224,8 @@ impl<'a> Line<'a> {
         let direct = if starts_with_type {
             parse_key_part(s, i, None, None).map(|l| l.with_cr(cr))
         } else {
-            Err(Error::at_byte(
-                diagnose(s, i, first).unwrap_or(LineError::UnknownKeyType(Snippet::new(first))),
-                i,
-            ))
+            let (kind, at) = diagnose(s, i, first).unwrap_or((LineError::UnknownKeyType(Snippet::new(first)), i));
+            Err(Error::at_byte(kind, at))
         };
         // ssh-keygen skips the leading field unless the line starts with a
         // non-zero number followed by a blank (an SSH-1 key).
@@ -340,7 +338,22 @@ pub(crate) fn check_comment(c: &[u8], at: usize) -> Result<(), Error> {
         let b = u8::try_from(u32::from(ch)).unwrap_or(0x7f);
         return Err(Error::at_byte(LineError::CommentControl(b), at + i));
     }
+    if let Some((i, ch)) = s.char_indices().find(|(_, ch)| is_invisible(*ch)) {
+        return Err(Error::at_byte(LineError::CommentInvisible(ch), at + i));
+    }
     Ok(())
+}
+
+/// Characters that change how text around them is shown without being
+/// seen: bidirectional controls (a right-to-left override makes
+/// `evil\u{202e}moc.elpmaxe` read as `evil` + `example.com` backwards),
+/// zero-width characters and the byte-order mark.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+            | '\u{061c}' | '\u{feff}'
+    )
 }
 
 /// `type blanks base64 [blanks comment]` starting at `at`.
@@ -366,6 +379,10 @@ fn parse_key_part<'a>(
         Ok(t) if t.is_ascii() => t,
         _ => {
             let bad = b64.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+            // A Unicode space between the base64 and the comment.
+            if let Some(c) = unicode_space_at(&b64[bad..]) {
+                return Err(Error::at_byte(LineError::UnicodeSpace(c), b64_at + bad));
+            }
             return Err(Error::at_byte(Base64Error::Symbol(b64[bad]), b64_at + bad));
         }
     };
@@ -441,28 +458,28 @@ fn is_b64(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
 }
 
-/// Names the common upload mistakes, from the start of a line that does not
-/// begin with a key type.
-fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<LineError> {
-    let line = &s[i..];
+/// What a line that opens (or closes) a pasted block is: a private key of
+/// some kind, a PEM public key, or an RFC 4716 public key. `line` starts at
+/// its first non-blank byte.
+pub(crate) fn block_kind(line: &[u8]) -> Option<LineError> {
     // memmem: linear whatever the line holds (a naive window compare
     // costs up to the needle's length per byte).
-    let upper_has = |needle: &[u8]| {
+    let has = |needle: &[u8]| {
         crate::meter::charge(line.len());
         memchr::memmem::find(line, needle).is_some()
     };
     if line.starts_with(b"-----BEGIN") || line.starts_with(b"-----END") {
-        let kind = if upper_has(b"OPENSSH PRIVATE KEY") {
+        let kind = if has(b"OPENSSH PRIVATE KEY") {
             PrivateKeyKind::OpenSsh
-        } else if upper_has(b"RSA PRIVATE KEY") {
+        } else if has(b"RSA PRIVATE KEY") {
             PrivateKeyKind::Rsa
-        } else if upper_has(b"DSA PRIVATE KEY") {
+        } else if has(b"DSA PRIVATE KEY") {
             PrivateKeyKind::Dsa
-        } else if upper_has(b"EC PRIVATE KEY") {
+        } else if has(b"EC PRIVATE KEY") {
             PrivateKeyKind::Ec
-        } else if upper_has(b"PRIVATE KEY") {
+        } else if has(b"PRIVATE KEY") {
             PrivateKeyKind::Pkcs8
-        } else if upper_has(b"PUBLIC KEY") {
+        } else if has(b"PUBLIC KEY") {
             return Some(LineError::PemPublicKey);
         } else {
             PrivateKeyKind::Other
@@ -470,14 +487,63 @@ fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<LineError> {
         return Some(LineError::PrivateKey(kind));
     }
     if line.starts_with(b"---- BEGIN SSH2") || line.starts_with(b"---- END SSH2") {
-        if upper_has(b"PRIVATE KEY") {
+        if has(b"PRIVATE KEY") {
             return Some(LineError::PrivateKey(PrivateKeyKind::Other));
         }
         return Some(LineError::Rfc4716);
     }
-    if line.starts_with(b"PuTTY-User-Key-File-") {
-        return Some(LineError::PrivateKey(PrivateKeyKind::Putty));
+    if line.starts_with(b"PuTTY-User-Key-File-") || line.starts_with(b"SSH PRIVATE KEY FILE FORMAT 1.1") {
+        let kind = if line.starts_with(b"PuTTY") {
+            PrivateKeyKind::Putty
+        } else {
+            PrivateKeyKind::Other
+        };
+        return Some(LineError::PrivateKey(kind));
     }
+    None
+}
+
+/// Names the common upload mistakes, from the start of a line that does not
+/// begin with a key type.
+fn diagnose(s: &[u8], i: usize, first: &[u8]) -> Option<(LineError, usize)> {
+    let line = &s[i..];
+    if let Some(kind) = block_kind(line) {
+        return Some((kind, i));
+    }
+    if line.starts_with(b"\xef\xbb\xbf") {
+        return Some((LineError::ByteOrderMark, i));
+    }
+    // "ssh-ed25519\u{a0}AAAA...": a Unicode space inside the first word.
+    if let Some(at) = first.iter().position(|&b| !b.is_ascii())
+        && let Some(c) = unicode_space_at(&first[at..])
+    {
+        return Some((LineError::UnicodeSpace(c), i + at));
+    }
+    diagnose_words(line, first).map(|k| (k, i))
+}
+
+/// The Unicode space `s` starts with, if it starts with one: the spaces
+/// word processors, web pages and chat programs put where an ASCII space
+/// belongs.
+pub(crate) fn unicode_space_at(s: &[u8]) -> Option<char> {
+    let c = std::str::from_utf8(&s[..s.len().min(4)])
+        .ok()
+        .or_else(|| s.utf8_chunks().next().map(|c| c.valid()))?
+        .chars()
+        .next()?;
+    is_unicode_space(c).then_some(c)
+}
+
+/// A Unicode space (not an ASCII blank).
+pub(crate) fn is_unicode_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
+}
+
+/// The mistakes `diagnose` names from the words of the line.
+fn diagnose_words(line: &[u8], first: &[u8]) -> Option<LineError> {
     let all_b64 = |t: &[u8]| {
         crate::meter::charge(t.len());
         !t.is_empty() && t.iter().all(|&b| is_b64(b))

@@ -63,10 +63,29 @@ mod tests {
             let _ = v.check_listing_line(input).map(|c| c.bits());
         }
         let _ = convert::to_openssh(input);
+        vet_both(input);
     }
 
-    /// Entry points `every_line_entry` and `every_blob_entry` call.
-    const LINE_ENTRIES: u64 = 10;
+    /// `vet` under openssh, and under strict with repairs, with a line cap
+    /// that lets the input through.
+    fn vet_both(input: &[u8]) {
+        let repairing = Policy {
+            repair_pastes: true,
+            ..policy::STRICT
+        };
+        for p in [policy::OPENSSH, repairing] {
+            let p = Policy {
+                max_line_len: usize::MAX,
+                ..p
+            };
+            let _ = crate::vet::vet(input, &p);
+        }
+    }
+
+    /// Entry points `every_line_entry` and `every_blob_entry` call: a
+    /// vetting reads a line as a key, then with options or hosts before
+    /// the key, and counts for four.
+    const LINE_ENTRIES: u64 = 18;
     const BLOB_ENTRIES: u64 = LINE_ENTRIES + 3;
 
     /// Asserts linear work for `make(n)` against `make(8 n)` through `run`,
@@ -222,6 +241,33 @@ mod tests {
             10_000,
             |n| format!("{ED25519} {}", "c ".repeat(n)).into_bytes(),
             (every_line_entry, LINE_ENTRIES),
+        );
+    }
+
+    /// Uploads of many lines: a key wrapped at every byte, and many keys.
+    #[test]
+    fn pasted_uploads() {
+        linear(
+            "a key wrapped into lines of 4",
+            2_000,
+            |n| {
+                let mut s = String::from("ssh-rsa\n");
+                s.push_str(&"AAAA\n".repeat(n));
+                s.into_bytes()
+            },
+            (vet_both, 8),
+        );
+        linear(
+            "many key lines",
+            200,
+            |n| format!("{ED25519}\n").repeat(n).into_bytes(),
+            (vet_both, 8),
+        );
+        linear(
+            "blanks inside the base64",
+            2_000,
+            |n| format!("ssh-rsa {}", "AAAA ".repeat(n)).into_bytes(),
+            (vet_both, 8),
         );
     }
 

@@ -83,6 +83,13 @@ pub struct Policy {
     /// Weak-key screening ([`crate::weak`]): which checks run, and whether
     /// their findings reject the key or only warn.
     pub screening: Screening,
+    /// Uploads ([`crate::vet`]): accept a paste mistake keyvet can repair
+    /// without guessing (a byte-order mark, a key broken over lines or with
+    /// blanks inside its base64, Unicode spaces between the fields), and
+    /// say what was repaired. Off (both presets, and the cloud providers,
+    /// as the providers refuse them), such an upload is refused with the
+    /// mistake's code and a message that says how to fix it.
+    pub repair_pastes: bool,
     /// Longest line accepted, in bytes.
     pub max_line_len: usize,
     /// Largest decoded key blob, in bytes.
@@ -123,6 +130,7 @@ pub const OPENSSH: Policy = Policy {
     strict_comment: false,
     nul_ends_line: true,
     screening: Screening::OFF,
+    repair_pastes: false,
     max_line_len: 1 << 20,
     max_blob_len: 3 << 18,
 };
@@ -151,6 +159,7 @@ pub const STRICT: Policy = Policy {
     strict_comment: true,
     nul_ends_line: false,
     screening: Screening::STRICT,
+    repair_pastes: false,
     max_line_len: 1 << 16,
     max_blob_len: 3 << 14,
 };

@@ -12,6 +12,7 @@ use crate::error::{CertError, CertList, Error, ErrorKind, KeyError, PolicyError,
 use crate::key::{Key, KeyData, PublicKey};
 use crate::line::{self, Line};
 use crate::policy::Policy;
+use crate::screening::{Check, Finding, Findings};
 
 /// The policy's rules on an authorized_keys line: those of [`listing_line`],
 /// and strict options.
@@ -50,7 +51,12 @@ pub(crate) fn listing_line(l: &Line<'_>, p: &Policy) -> Result<(), Error> {
 /// canonical encodings, sizes, EC points, sk applications and certificate
 /// hygiene. Certificate signatures are verified by the caller, after every
 /// rule here ([`crate::signature`]).
-pub(crate) fn blob<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> Result<Key<'b>, Error> {
+pub(crate) fn blob<'b>(
+    blob: &'b [u8],
+    p: &Policy,
+    word: Option<Algorithm>,
+    findings: &mut Findings,
+) -> Result<Key<'b>, Error> {
     let key = Key::parse(blob)?;
     let alg = key.algorithm();
     if let Some(w) = word
@@ -72,7 +78,7 @@ pub(crate) fn blob<'b>(blob: &'b [u8], p: &Policy, word: Option<Algorithm>) -> R
             }
             check_public(k.key(), p)?;
         }
-        Key::Cert(c) => check_cert(c, p)?,
+        Key::Cert(c) => check_cert(c, p, findings)?,
     }
     Ok(key)
 }
@@ -170,7 +176,7 @@ fn check_sk_app(app: &[u8], p: &Policy, at: usize) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
+fn check_cert(c: &Certificate<'_>, p: &Policy, findings: &mut Findings) -> Result<(), Error> {
     let o = c.offsets();
     // Kept as bytes in the certificate: parsed once here for every check.
     let ca_key = c.signature_key();
@@ -222,8 +228,30 @@ fn check_cert(c: &Certificate<'_>, p: &Policy) -> Result<(), Error> {
                 "cert.valid_after",
             ));
         }
-        cert::check_sorted(c.critical_options(), o.critical, CertList::CriticalOptions)?;
-        cert::check_sorted(c.extensions(), o.extensions, CertList::Extensions)?;
+        // Repeats are refused; lists out of order (which OpenSSH and its
+        // peers accept, and real signers made) are a warning.
+        for (list, at, which, check) in [
+            (
+                c.critical_options(),
+                o.critical,
+                CertList::CriticalOptions,
+                Check::CertCriticalOptionsUnsorted,
+            ),
+            (
+                c.extensions(),
+                o.extensions,
+                CertList::Extensions,
+                Check::CertExtensionsUnsorted,
+            ),
+        ] {
+            if !cert::check_list(list, at, which)? && p.screening.checks.contains(check) {
+                findings.push(Finding {
+                    check,
+                    severity: p.screening.weigh(check),
+                    detail: None,
+                });
+            }
+        }
         if !c.reserved().is_empty() {
             return Err(Error::in_blob(CertError::Reserved, o.reserved, "cert.reserved"));
         }

@@ -1,8 +1,9 @@
-//! The vocabulary of weak-key screening: which checks exist (stable ids,
-//! messages, references), which run under a policy ([`Screening`]), and
-//! what they found ([`Finding`], [`Findings`]). The checks themselves are
-//! in `weak` (the `weak` feature); policies, errors and reports only need
-//! these names.
+//! The vocabulary of findings: which checks exist (stable ids, messages,
+//! references), which run under a policy ([`Screening`]), and what they
+//! found ([`Finding`], [`Findings`]). Most are weak-key checks, run by
+//! `weak` (the `weak` feature); two note certificate lists out of order,
+//! which OpenSSH and its peers accept. Policies, errors and reports only
+//! need these names.
 
 use std::fmt;
 
@@ -38,11 +39,15 @@ pub enum Check {
     DsaPublic,
     /// A blocklisted key.
     Blocklist,
+    /// A certificate's critical options out of order (a warning).
+    CertCriticalOptionsUnsorted,
+    /// A certificate's extensions out of order (a warning).
+    CertExtensionsUnsorted,
 }
 
 impl Check {
     /// Every check.
-    pub const ALL: [Check; 14] = [
+    pub const ALL: [Check; 16] = [
         Check::RsaSmallFactor,
         Check::RsaFermat,
         Check::RsaSquare,
@@ -57,6 +62,8 @@ impl Check {
         Check::DsaParams,
         Check::DsaPublic,
         Check::Blocklist,
+        Check::CertCriticalOptionsUnsorted,
+        Check::CertExtensionsUnsorted,
     ];
 
     /// The stable id, such as `weak.rsa.roca`.
@@ -76,6 +83,8 @@ impl Check {
             Check::DsaParams => "weak.dsa.params",
             Check::DsaPublic => "weak.dsa.public",
             Check::Blocklist => "weak.blocklist",
+            Check::CertCriticalOptionsUnsorted => "cert.critical_options.unsorted",
+            Check::CertExtensionsUnsorted => "cert.extensions.unsorted",
         }
     }
 
@@ -123,6 +132,12 @@ impl Check {
             }
             Check::DsaPublic => "this DSA key's public value is not in the group of order q; generate an Ed25519 key",
             Check::Blocklist => "this key is on the list of known compromised keys; generate a new key",
+            Check::CertCriticalOptionsUnsorted => {
+                "the certificate's critical options are not sorted by name, as PROTOCOL.certkeys requires; OpenSSH accepts them, but re-issue it with a current ssh-keygen"
+            }
+            Check::CertExtensionsUnsorted => {
+                "the certificate's extensions are not sorted by name, as PROTOCOL.certkeys requires; OpenSSH accepts them, but re-issue it with a current ssh-keygen"
+            }
         }
     }
 
@@ -143,12 +158,23 @@ impl Check {
             Check::DsaParams => "FIPS 186-4 section 4 and appendix A.2.2",
             Check::DsaPublic => "FIPS 186-4; NIST SP 800-89 section 5.3.1",
             Check::Blocklist => "badkeys.info blocklists",
+            Check::CertCriticalOptionsUnsorted | Check::CertExtensionsUnsorted => "OpenSSH PROTOCOL.certkeys",
         }
     }
 
     /// Whether the check only ever warns.
     pub const fn is_advisory(self) -> bool {
-        matches!(self, Check::RsaSize)
+        matches!(
+            self,
+            Check::RsaSize | Check::CertCriticalOptionsUnsorted | Check::CertExtensionsUnsorted
+        )
+    }
+
+    /// Whether this is a weak-key check, run by weak-key screening (the
+    /// `weak` feature); the others are certificate checks the policy's
+    /// rules run.
+    pub const fn is_weak_key(self) -> bool {
+        !matches!(self, Check::CertCriticalOptionsUnsorted | Check::CertExtensionsUnsorted)
     }
 
     const fn bit(self) -> u32 {
@@ -185,6 +211,25 @@ impl CheckSet {
         }
         CheckSet(s)
     };
+
+    /// The weak-key checks.
+    pub const WEAK: CheckSet = {
+        let mut s = CheckSet::NONE;
+        let mut i = 0;
+        while i < Check::ALL.len() {
+            if Check::ALL[i].is_weak_key() {
+                s = s.with(Check::ALL[i]);
+            }
+            i += 1;
+        }
+        s
+    };
+
+    /// The checks of both sets.
+    #[must_use]
+    pub const fn intersection(self, other: CheckSet) -> CheckSet {
+        CheckSet(self.0 & other.0)
+    }
 
     /// Adds a check.
     #[must_use]

@@ -222,6 +222,31 @@ fn every_published_code_is_unchanged() {
             "policy.feature_missing",
         ),
         (WireError::NameList.into(), "blob.name_list"),
+        (LineError::CommentInvisible('\u{202e}').into(), "comment.invisible"),
+        (OptionError::ValueText("command").into(), "options.value.text"),
+        (
+            keyvet::UploadError::PrivateKey(PrivateKeyKind::Rsa).into(),
+            "upload.private_key",
+        ),
+        (LineError::ByteOrderMark.into(), "line.bom"),
+        (keyvet::UploadError::Utf16 { big_endian: false }.into(), "upload.utf16"),
+        (keyvet::UploadError::Binary.into(), "upload.binary"),
+        (
+            keyvet::UploadError::Wrapped { lines: 2, width: None }.into(),
+            "upload.wrapped",
+        ),
+        (
+            keyvet::UploadError::SpaceInKey { blanks: 1 }.into(),
+            "upload.space_in_key",
+        ),
+        (LineError::UnicodeSpace('\u{a0}').into(), "line.unicode_space"),
+        (keyvet::UploadError::SeveralKeys(3).into(), "upload.several_keys"),
+        (keyvet::UploadError::Options.into(), "upload.options"),
+        (keyvet::UploadError::KnownHosts.into(), "upload.known_hosts"),
+        (
+            keyvet::UploadError::TooLarge { len: 2, max: 1 }.into(),
+            "upload.too_large",
+        ),
         (
             ConvertError::Encrypted(PrivateKeyKind::Pkcs8).into(),
             "convert.encrypted",
@@ -265,6 +290,8 @@ fn every_published_code_is_unchanged() {
             "weak.dsa.params",
             "weak.dsa.public",
             "weak.blocklist",
+            "cert.critical_options.unsorted",
+            "cert.extensions.unsorted",
         ]
     );
 }

@@ -35,6 +35,7 @@ const ENGINE: &[(&str, u8)] = &[
     ("listing", 6),
     ("report", 6),
     ("stream", 6),
+    ("vet", 6),
 ];
 
 /// The one loop allowed: a key may be a certificate, a certificate holds

@@ -153,3 +153,33 @@ fn source_address_against_the_client() {
         assert_eq!(ids, ["cert.source_address.denied"], "{outside}");
     }
 }
+
+/// Certificate lists out of order, which OpenSSH and its peers accept and
+/// real signers made: a warning under strict, with the check's id; a list
+/// that repeats a name, in order or not, is still refused.
+#[test]
+fn unsorted_lists_warn_and_repeats_refuse() {
+    use keyvet::screening::{Check, Severity};
+    let root = corpus_root().join("cases");
+    for (file, check) in [
+        ("cert-extensions-unsorted.pub", Check::CertExtensionsUnsorted),
+        ("cert-critical-unsorted.pub", Check::CertCriticalOptionsUnsorted),
+    ] {
+        let line = std::fs::read(root.join(file)).unwrap();
+        let mut v = keyvet::Checker::new(keyvet::policy::STRICT);
+        let c = v.check_line(&line).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let found: Vec<_> = c.findings().iter().map(|f| (f.check, f.severity)).collect();
+        assert_eq!(found, [(check, Severity::Warning)], "{file}");
+        // OpenSSH's verdict has no such finding.
+        let mut o = keyvet::Checker::new(keyvet::policy::OPENSSH);
+        assert!(o.check_line(&line).unwrap().findings().is_empty());
+    }
+    for file in ["cert-extensions-duplicate.pub", "cert-critical-duplicate.pub"] {
+        let line = std::fs::read(root.join(file)).unwrap();
+        let mut v = keyvet::Checker::new(keyvet::policy::STRICT);
+        assert!(
+            v.check_line(&line).unwrap_err().code().ends_with(".duplicate"),
+            "{file}"
+        );
+    }
+}

@@ -132,14 +132,9 @@ pub(crate) fn shared_prime<W: Write>(
 pub(crate) fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Findings) -> io::Result<()> {
     out.write_all(b"{\"file\":")?;
     string(out, file.as_bytes())?;
-    write!(
-        out,
-        ",\"line\":{line},\"valid\":false,\"error\":{{\"code\":\"{}\",\"message\":",
-        e.code()
-    )?;
-    let msg = e.to_string();
-    string(out, msg.as_bytes())?;
-    out.write_all(b"},\"findings\":")?;
+    write!(out, ",\"line\":{line},\"valid\":false,\"error\":")?;
+    serde_json::to_writer(&mut *out, e).map_err(io::Error::other)?;
+    out.write_all(b",\"findings\":")?;
     findings(out, f)?;
     out.write_all(b"}\n")
 }

@@ -96,6 +96,23 @@ enum Command {
         /// The public key of the single request (standard input when absent or `-`).
         file: Option<String>,
     },
+    /// Vet one upload, as an "add SSH key" form receives it: the whole
+    /// input is one paste. Prints the key line to store, or why it is
+    /// refused (private keys, paste mistakes, the policy).
+    Vet {
+        /// One JSON object: the accepted key, or the refusal.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        policy: PolicyOpts,
+        /// Accept the paste mistakes keyvet repairs without guessing (a
+        /// byte-order mark, a key broken over lines or with blanks in its
+        /// base64, Unicode spaces), and say what was repaired.
+        #[arg(long)]
+        repair: bool,
+        /// The upload (standard input when absent or `-`).
+        file: Option<String>,
+    },
     /// Print the OpenSSH public key line of a key in any form users paste:
     /// an OpenSSH line, an RFC 4716 / PuTTY block, a PEM public key, or a
     /// private key (whose public half is derived; the private key is never
@@ -384,6 +401,22 @@ fn main() -> ExitCode {
             })
         }
         Command::Convert { policy, file } => convert(file.as_deref().unwrap_or("-"), policy.policy(), &mut out),
+        Command::Vet {
+            json,
+            policy,
+            repair,
+            file,
+        } => {
+            let Some((mut p, blocklist)) = build(&policy) else {
+                return ExitCode::from(2);
+            };
+            p.repair_pastes |= repair;
+            let mut checker = Checker::new(p);
+            if let Some(b) = blocklist {
+                checker = checker.with_blocklist(b);
+            }
+            vet(file.as_deref().unwrap_or("-"), &checker, json, &mut out)
+        }
         Command::Create {
             profile,
             name,
@@ -669,26 +702,80 @@ fn fingerprint<W: Write>(
 
 /// `keyvet convert`: reads at most `convert::MAX_INPUT` bytes into a buffer
 /// that is zeroed on drop (it may hold a private key).
-fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outcome> {
-    use std::io::Read;
+/// Reads a whole input of at most `max` bytes (one more tells that it is
+/// over), into a buffer zeroed when dropped: it may be a private key.
+fn read_upload(name: &str, max: usize) -> io::Result<zeroize::Zeroizing<Vec<u8>>> {
     let mut buf = zeroize::Zeroizing::new(Vec::new());
-    let limit = u64::try_from(keyvet::convert::MAX_INPUT + 1).unwrap_or(u64::MAX);
+    let limit = u64::try_from(max + 1).unwrap_or(u64::MAX);
     if name == "-" {
         io::stdin().lock().take(limit).read_to_end(&mut buf)?;
     } else {
-        match File::open(name) {
-            Ok(f) => {
-                f.take(limit).read_to_end(&mut buf)?;
+        File::open(name)
+            .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?
+            .take(limit)
+            .read_to_end(&mut buf)?;
+    }
+    Ok(buf)
+}
+
+/// [`read_upload`], with an I/O error said on standard error.
+fn upload(name: &str, max: usize) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    read_upload(name, max).map_err(|e| eprintln!("keyvet: {e}")).ok()
+}
+
+/// `keyvet vet`: one upload, one verdict.
+fn vet<W: Write>(name: &str, checker: &Checker, json: bool, out: &mut W) -> io::Result<Outcome> {
+    let Some(buf) = upload(name, keyvet::vet::MAX_UPLOAD) else {
+        return Ok(Outcome {
+            invalid: false,
+            io_error: true,
+        });
+    };
+    let verdict = keyvet::vet::vet_with(&buf, checker);
+    let invalid = verdict.is_err();
+    if json {
+        let value = match &verdict {
+            Ok(v) => {
+                let mut o = serde_json::Map::new();
+                o.insert("valid".into(), true.into());
+                if let serde_json::Value::Object(fields) = serde_json::to_value(v).map_err(io::Error::other)? {
+                    o.extend(fields);
+                }
+                serde_json::Value::Object(o)
             }
-            Err(e) => {
-                eprintln!("keyvet: {name}: {e}");
-                return Ok(Outcome {
-                    invalid: false,
-                    io_error: true,
-                });
+            Err(e) => serde_json::json!({"valid": false, "error": e}),
+        };
+        writeln!(out, "{value}")?;
+    } else {
+        match &verdict {
+            Ok(v) => {
+                writeln!(out, "{}", v.line)?;
+                if let Some(f) = v.converted_from {
+                    eprintln!("{name}: converted from {f}");
+                }
+                for r in &v.repairs {
+                    eprintln!("{name}: {r} [{}]", r.code());
+                }
+                for f in &v.report.findings {
+                    eprintln!("{name}: {f}");
+                }
             }
+            Err(e) => writeln!(out, "{name}: {e} [{}]", e.code())?,
         }
     }
+    Ok(Outcome {
+        invalid,
+        io_error: false,
+    })
+}
+
+fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outcome> {
+    let Some(buf) = upload(name, keyvet::convert::MAX_INPUT) else {
+        return Ok(Outcome {
+            invalid: false,
+            io_error: true,
+        });
+    };
     let invalid = |e: keyvet::Error| {
         eprintln!("{name}: {e} [{}]", e.code());
         Ok(Outcome {

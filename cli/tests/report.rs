@@ -75,13 +75,7 @@ fn reports_and_errors_serialize_as_the_cli_prints_them() {
                     }
                     Err(e) => {
                         // The CLI reads a file: its errors carry the line.
-                        let mut e = serde_json::to_value(e.with_line(n)).unwrap();
-                        // The CLI's object carries the code and message; the
-                        // position fields are the library's additions.
-                        let o = e.as_object_mut().unwrap();
-                        o.remove("line");
-                        o.remove("byte");
-                        o.remove("blob");
+                        let e = serde_json::to_value(e.with_line(n)).unwrap();
                         serde_json::json!({"error": e, "findings": v.last_findings().iter().collect::<Vec<_>>()})
                     }
                 };

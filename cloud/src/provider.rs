@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use keyvet::{Checker, ErrorKind, Format, HashAlg, LineError, Policy};
+use keyvet::{Checker, Format, HashAlg, Policy};
 use serde_json::{Map, Value};
 
 use crate::api::{Api, Created, Imported, ProviderError};
@@ -168,38 +168,19 @@ impl Provider {
         }
     }
 
-    /// Checks the uploaded key with the provider's policy. An upload that
-    /// is not one OpenSSH line (an RFC 4716 or PuTTY block, a PEM public
-    /// key, a private key whose public half is derived) is converted first.
+    /// Vets the uploaded key with the provider's policy ([`keyvet::vet`]):
+    /// private keys, paste mistakes and keys the policy refuses are the
+    /// provider's malformed-key error; an RFC 4716 or PEM public key is
+    /// converted.
     fn check_key(&self, text: &str) -> Result<KeyFacts, Rejection> {
-        let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
-        let mut lines = trimmed.lines().filter(|l| !keyvet::line::is_skipped(l.as_bytes()));
-        let first = lines.next().unwrap_or("");
-        let single = lines.next().is_none();
-        let mut v = Checker::new(self.policy);
-        if single {
-            match v.check_line(first.as_bytes()) {
-                Ok(c) => return Ok(KeyFacts::of(&c, None)),
-                Err(e)
-                    if !matches!(
-                        e.kind(),
-                        ErrorKind::Line(
-                            LineError::PrivateKey(_)
-                                | LineError::Rfc4716
-                                | LineError::PemPublicKey
-                                | LineError::Wrapped
-                        )
-                    ) =>
-                {
-                    return Err(Rejection::Key(e));
-                }
-                Err(_) => {}
-            }
-        }
-        let converted = keyvet::convert::to_openssh(trimmed.as_bytes()).map_err(Rejection::Key)?;
-        let line = converted.line();
-        let c = v.check_line(&line).map_err(Rejection::Key)?;
-        Ok(KeyFacts::of(&c, Some(converted.format())))
+        let v = keyvet::vet::vet(text.as_bytes(), &self.policy).map_err(Rejection::Key)?;
+        Ok(KeyFacts {
+            sha256: v.report.sha256.to_string(),
+            md5_hex: v.report.md5.hex().to_string(),
+            algorithm: v.report.algorithm,
+            bits: v.report.bits,
+            converted_from: v.converted_from,
+        })
     }
 
     /// Serves one import request against `store`: the API's checks in the
@@ -371,16 +352,4 @@ struct KeyFacts {
     algorithm: keyvet::Algorithm,
     bits: u32,
     converted_from: Option<Format>,
-}
-
-impl KeyFacts {
-    fn of(c: &keyvet::Checked<'_, '_>, converted_from: Option<Format>) -> KeyFacts {
-        KeyFacts {
-            sha256: c.fingerprint(HashAlg::Sha256).to_string(),
-            md5_hex: c.fingerprint(HashAlg::Md5).hex().to_string(),
-            algorithm: c.algorithm(),
-            bits: c.bits(),
-            converted_from: converted_from.filter(|f| *f != Format::OpenSsh),
-        }
-    }
 }

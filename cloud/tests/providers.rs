@@ -573,13 +573,15 @@ fn documented_create_example_is_a_matching_pair() {
     tencent_cvm::IMPORT_V2
         .import(&req, &MemoryStore::new(), &SeqIds::default())
         .unwrap();
-    // And the private key itself, pasted: its public half is derived.
+    // And the private key itself, pasted: refused (the key is exposed), as
+    // the provider's malformed-key error.
     let req =
         tencent_cvm::IMPORT_V2.request_from_json(json!({"keyName": "Tencent", "pubKey": secret}).as_object().unwrap());
-    let ok = tencent_cvm::IMPORT_V2
+    let e = tencent_cvm::IMPORT_V2
         .import(&req, &MemoryStore::new(), &SeqIds::default())
-        .unwrap();
-    assert_eq!(ok.converted_from, Some(keyvet::convert::Format::PemRsaPrivateKey));
+        .unwrap_err();
+    assert_eq!(e.code, "InvalidPublicKey.Malformed");
+    assert!(e.rejection.to_string().contains("upload.private_key"), "{e}");
 }
 
 /// Every upload format is normalised to the same key.

@@ -107,3 +107,20 @@ fn private_key_files_need_the_convert_feature() {
     .unwrap();
     assert_eq!(codes, ["policy.feature_missing"]);
 }
+
+#[test]
+fn uploads_are_vetted_and_other_formats_need_the_convert_feature() {
+    let ed = corpus("valid/ed25519.pub");
+    let ok = keyvet::vet::vet(&ed, &policy::OPENSSH).unwrap();
+    assert_eq!(ok.line.as_bytes(), ed.trim_ascii_end());
+    let private = corpus("convert/private-test-keys/ed25519");
+    assert_eq!(
+        keyvet::vet::vet(&private, &policy::OPENSSH).unwrap_err().code(),
+        "upload.private_key"
+    );
+    let pem = corpus("convert/public/ecdsa256.spki.pem");
+    assert_eq!(
+        keyvet::vet::vet(&pem, &policy::OPENSSH).unwrap_err().code(),
+        "policy.feature_missing"
+    );
+}

@@ -43,7 +43,10 @@ pub enum CertError {
     /// A malformed critical-option or extension list.
     #[error("certificate {0} are malformed")]
     ListMalformed(CertList),
-    /// Critical options or extensions out of order (strict policy).
+    /// Critical options or extensions out of order. No longer a refusal:
+    /// lists out of order are a warning, the finding
+    /// [`Check::CertExtensionsUnsorted`](crate::screening::Check::CertExtensionsUnsorted)
+    /// (or its critical-options twin), with this code as its id.
     #[error("certificate {0} are not sorted by name, as PROTOCOL.certkeys requires")]
     ListUnsorted(CertList),
     /// A repeated critical option or extension (strict policy).

@@ -37,21 +37,37 @@ pub enum LineError {
     /// The line is not valid UTF-8 where text is required.
     #[error("{0} is not valid UTF-8")]
     Encoding(&'static str),
+    /// The text starts with a UTF-8 byte-order mark.
+    #[error(
+        "the text starts with a byte-order mark (U+FEFF), an invisible character some editors add; save the key without it"
+    )]
+    ByteOrderMark,
+    /// A Unicode space where an ASCII space belongs (between the fields).
+    #[error(
+        "a Unicode space (U+{code:04X}) separates the fields, as word processors and web pages paste them; type an ordinary space instead",
+        code = u32::from(*.0)
+    )]
+    UnicodeSpace(char),
     /// A comment holds a control character (strict policy).
     #[error("the comment holds the control character {0:#04x}; remove it")]
     CommentControl(u8),
+    /// A comment holds an invisible or bidirectional control character
+    /// (strict policy): what a reviewer reads is not what the key says.
+    #[error(
+        "the comment holds the invisible character U+{code:04X}, which can make it read as something else; remove it",
+        code = u32::from(*.0)
+    )]
+    CommentInvisible(char),
     /// A private key was pasted instead of a public key.
     #[error(
-        "this looks like a private key ({0}), never share it: upload the public key (the .pub file, or the output of `ssh-keygen -y -f KEYFILE`)"
+        "this looks like a private key ({0}): never share it, and treat it as exposed if it left your machine; upload the public key instead (the .pub file, or what `keyvet convert KEYFILE` prints)"
     )]
     PrivateKey(PrivateKeyKind),
     /// An RFC 4716 (`---- BEGIN SSH2 PUBLIC KEY ----`) block, as PuTTYgen writes.
-    #[error(
-        "this is an RFC 4716 / PuTTY public key block; convert it to one OpenSSH line with `ssh-keygen -i -f FILE`"
-    )]
+    #[error("this is an RFC 4716 / PuTTY public key block; convert it to one OpenSSH line with `keyvet convert FILE`")]
     Rfc4716,
     /// A PEM public key (`-----BEGIN PUBLIC KEY-----`, `BEGIN RSA PUBLIC KEY`).
-    #[error("this is a PEM public key; convert it to an OpenSSH line with `ssh-keygen -i -m PKCS8 -f FILE`")]
+    #[error("this is a PEM public key; convert it to an OpenSSH line with `keyvet convert FILE`")]
     PemPublicKey,
     /// The line holds only base64: a key wrapped over several lines.
     #[error(
@@ -84,7 +100,10 @@ impl LineError {
             LineError::Nul => "line.nul",
             LineError::Newline => "line.newline",
             LineError::Encoding(_) => "text.encoding",
+            LineError::ByteOrderMark => "line.bom",
+            LineError::UnicodeSpace(_) => "line.unicode_space",
             LineError::CommentControl(_) => "comment.control",
+            LineError::CommentInvisible(_) => "comment.invisible",
             LineError::PrivateKey(_) => "line.private_key",
             LineError::Rfc4716 => "line.rfc4716",
             LineError::PemPublicKey => "line.pem",

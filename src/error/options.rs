@@ -53,6 +53,12 @@ pub enum OptionError {
     /// More `environment` or `permitopen`/`permitlisten` options than sshd takes.
     #[error("too many {0} options")]
     TooMany(&'static str),
+    /// An option value holding a control character or bytes that are not
+    /// UTF-8 (strict policy).
+    #[error(
+        "the value of option {0} holds a control character or bytes that are not UTF-8, which sshd passes on as they are; remove them"
+    )]
+    ValueText(&'static str),
     /// An option value sshd rejects or that can never match.
     #[error("invalid value for option {option}: {reason}")]
     Value {
@@ -78,6 +84,7 @@ impl OptionError {
             OptionError::Duplicate(_) => "options.duplicate",
             OptionError::TooMany(_) => "options.too_many",
             OptionError::Value { option, .. } => option_value_code(option),
+            OptionError::ValueText(_) => "options.value.text",
         }
     }
 }

@@ -577,6 +577,24 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The offset of the first byte of an option that is a control character
+/// (tab aside) or not UTF-8: sshd hands values to the shell and the
+/// environment as they are.
+fn bad_text(raw: &[u8]) -> Option<usize> {
+    crate::meter::charge(raw.len());
+    let mut at = 0;
+    for chunk in raw.utf8_chunks() {
+        if let Some((i, _)) = chunk.valid().char_indices().find(|&(_, c)| c.is_control() && c != '\t') {
+            return Some(at + i);
+        }
+        if !chunk.invalid().is_empty() {
+            return Some(at + chunk.valid().len());
+        }
+        at += chunk.valid().len();
+    }
+    None
+}
+
 impl<'a> Options<'a> {
     /// The strict policy's extra checks.
     pub(crate) fn check_strict(&self) -> Result<(), Error> {
@@ -596,6 +614,11 @@ impl<'a> Options<'a> {
                     pos,
                 )
             };
+            if o.value.is_some()
+                && let Some(at) = bad_text(o.raw)
+            {
+                return Err(Error::at_byte(OptionError::ValueText(o.name.name()), pos + at));
+            }
             match (o.name, o.value) {
                 (OptionName::CertAuthority, _) => cert_authority = true,
                 (OptionName::From, Some(v)) => check_from(v).map_err(invalid)?,

@@ -19,15 +19,24 @@ use crate::listing::ShownComment;
 use crate::screening::{Check, Findings};
 
 /// Inside a pasted block or not: when inside, the start of the line that
-/// ends it.
+/// ends it, and whether the last line was a header continued on the next
+/// (RFC 4716 headers end in `\\` when they go on).
+///
+/// A block holds only the lines a block is made of: base64, `Name: value`
+/// headers and their continuations. Any other line means the block was
+/// never closed: the block is over, and that line is read on its own. So no
+/// line after a header that never closes goes without a verdict.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Block(Option<&'static [u8]>);
+pub(super) struct Block {
+    end: Option<&'static [u8]>,
+    continued: bool,
+}
 
 impl Block {
     /// The block that `begin` opens, if it is the first line of one.
     pub(super) fn opened_by(begin: &[u8]) -> Block {
         let t = trim_start(begin);
-        Block(if t.starts_with(b"-----BEGIN") {
+        let end: Option<&'static [u8]> = if t.starts_with(b"-----BEGIN") {
             Some(b"-----END")
         } else if t.starts_with(b"---- BEGIN SSH2") {
             Some(b"---- END SSH2")
@@ -35,18 +44,55 @@ impl Block {
             Some(b"Private-MAC:")
         } else {
             None
-        })
+        };
+        Block { end, continued: false }
     }
 
     /// Whether this is inside a block.
     pub(super) const fn is_open(self) -> bool {
-        self.0.is_some()
+        self.end.is_some()
     }
 
-    /// Whether `line` closes this block.
-    pub(super) fn closed_by(self, line: &[u8]) -> bool {
-        self.0.is_some_and(|end| trim_start(line).starts_with(end))
+    /// Reads `line` inside the block: whether it belongs to it (its END
+    /// line, which closes it, or block content). A line that does not
+    /// belong closes the block, unterminated.
+    pub(super) fn take(&mut self, line: &[u8]) -> bool {
+        let Some(end) = self.end else { return false };
+        let t = trim_start(line);
+        crate::meter::charge(t.len());
+        if t.starts_with(end) {
+            *self = Block::default();
+            return true;
+        }
+        let t = t.strip_suffix(b"\r").unwrap_or(t);
+        if self.continued || is_block_content(t) {
+            self.continued = t.ends_with(b"\\");
+            return true;
+        }
+        *self = Block::default();
+        false
     }
+}
+
+/// A line a pasted block is made of: base64 (a line of a PEM, RFC 4716 or
+/// PuTTY body, damaged ones too: one word, three quarters base64), or a
+/// header such as `Comment: "..."`, `Proc-Type: 4,ENCRYPTED` or
+/// `Public-Lines: 6`. A key line has blanks between its fields, and so does
+/// text: they are not.
+fn is_block_content(t: &[u8]) -> bool {
+    let t = &t[..t.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(0, |e| e + 1)];
+    let b64 = t
+        .iter()
+        .filter(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .count();
+    if !t.iter().any(|&b| b == b' ' || b == b'\t') && b64 * 4 >= t.len() * 3 {
+        return true;
+    }
+    let name_end = t
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or(t.len());
+    name_end > 0 && t[0].is_ascii_alphabetic() && t[name_end..].starts_with(b":")
 }
 
 /// The first line of a PuTTY key file.
@@ -132,10 +178,7 @@ impl Mode for CheckMode {
             RawLine::TooLong { number, len } => return too_long(number, len, max, s, f),
             RawLine::Line { number, bytes } => (number, bytes),
         };
-        if block.is_open() {
-            if block.closed_by(bytes) {
-                *block = Block::default();
-            }
+        if block.take(bytes) {
             return Ok(());
         }
         if line::is_skipped(bytes) {
@@ -208,7 +251,10 @@ impl Mode for ListingMode {
         if line::is_skipped(visible) {
             return Ok(());
         }
-        let block_ends = block.closed_by(bytes);
+        // Inside a pasted block (reported at its first line), lines are
+        // tried as ssh-keygen tries them but not reported: their text may be
+        // a private key.
+        let in_block = block.take(bytes);
         match v.check_listing_line(bytes) {
             Ok(c) => {
                 s.valid += 1;
@@ -218,10 +264,7 @@ impl Mode for ListingMode {
                     comment: ShownComment::of_line(c.line()),
                 })?;
             }
-            // Inside a pasted PEM or RFC 4716 block (reported at its first
-            // line), lines are tried as ssh-keygen tries them but not
-            // reported: their text may be a private key.
-            Err(_) if block.is_open() => {}
+            Err(_) if in_block => {}
             Err(e) => {
                 // The first line of a block: ssh-keygen reads it as a host
                 // name and more; say what it is instead (`line.private_key`,
@@ -240,9 +283,6 @@ impl Mode for ListingMode {
                     findings: Findings::default(),
                 })?;
             }
-        }
-        if block_ends {
-            *block = Block::default();
         }
         Ok(())
     }

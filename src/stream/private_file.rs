@@ -306,11 +306,7 @@ pub(super) fn public_key_line(
             Ok(Flow::Found)
         }
         Err(e) => {
-            if search.block.is_open() {
-                if search.block.closed_by(visible) {
-                    search.block = Block::default();
-                }
-            } else {
+            if !search.block.take(visible) {
                 search.block = Block::opened_by(visible);
                 s.invalid += 1;
                 f(Event::Invalid {
