@@ -58,6 +58,7 @@
 //! sizes RFC 4716 sets; DER is read by RustCrypto's `der` crate, which
 //! bounds nesting and checks every length.
 
+mod curves;
 mod der;
 mod openssh;
 mod pem;
@@ -212,6 +213,21 @@ pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
     else {
         return Err(Error::new(LineError::EmptyInput));
     };
+    // Text before a key block (a note, OpenSSL's `-text` dump) is left
+    // alone, as OpenSSL's PEM reader leaves it, unless it holds a key.
+    let first = match lines[first..].iter().position(|l| opens_block(text::trim(l.text))) {
+        Some(b) if !opens_block(text::trim(lines[first].text)) && !holds_key(lines[first].text) => {
+            if let Some(extra) = lines[first..first + b].iter().find(|l| holds_key(l.text)) {
+                return Err(Error::new(ConvertError::Malformed {
+                    format: Format::OpenSsh,
+                    reason: "the input holds more than one key; convert them one at a time",
+                })
+                .with_line(extra.number));
+            }
+            first + b
+        }
+        _ => first,
+    };
     let rest = &lines[first..];
     let head = text::trim(rest[0].text);
     if head.starts_with(b"-----BEGIN ") {
@@ -274,6 +290,23 @@ fn openssh_line(lines: &[text::TextLine<'_>]) -> Result<Converted, Error> {
     }
     let comment = parsed.comment_bytes().map(<[u8]>::to_vec);
     Converted::new(blob, comment, Format::OpenSsh)
+}
+
+/// Whether a line opens a key block: PEM, RFC 4716 (or ssh.com), PuTTY,
+/// SSH-1.
+fn opens_block(t: &[u8]) -> bool {
+    t.starts_with(b"-----BEGIN ")
+        || t.starts_with(b"---- BEGIN SSH2 ")
+        || t.starts_with(b"PuTTY-User-Key-File-")
+        || t.starts_with(b"SSH PRIVATE KEY FILE FORMAT 1.1")
+}
+
+/// Whether a line of text around a block holds a key of its own: a key
+/// line, or another block.
+fn holds_key(l: &[u8]) -> bool {
+    let t = text::trim(l);
+    let word = &t[..t.iter().position(|&b| b == b' ' || b == b'\t').unwrap_or(t.len())];
+    opens_block(t) || crate::algorithm::lookup(word).is_some()
 }
 
 /// A `#` line, as in authorized_keys files.

@@ -224,6 +224,7 @@ fn every_published_code_is_unchanged() {
         (WireError::NameList.into(), "blob.name_list"),
         (LineError::CommentInvisible('\u{202e}').into(), "comment.invisible"),
         (OptionError::ValueText("command").into(), "options.value.text"),
+        (ConvertError::ExplicitCurve.into(), "convert.explicit_curve"),
         (
             keyvet::UploadError::PrivateKey(PrivateKeyKind::Rsa).into(),
             "upload.private_key",

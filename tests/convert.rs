@@ -406,11 +406,13 @@ fn wrong_pem_labels() {
     let mut twice = p.clone();
     twice.extend_from_slice(&p);
     assert_eq!(code(&twice), "convert.malformed");
+    // Text after the block is left alone, as OpenSSL leaves it.
     let mut trailing = p.clone();
     trailing.extend_from_slice(b"and more\n");
-    let e = convert::to_openssh(&trailing).unwrap_err();
-    let last = u64::try_from(trailing.iter().filter(|&&b| b == b'\n').count()).unwrap();
-    assert_eq!((e.code(), e.line()), ("convert.malformed", Some(last)));
+    assert_eq!(
+        convert::to_openssh(&trailing).unwrap().blob(),
+        convert::to_openssh(&p).unwrap().blob()
+    );
     assert_eq!(
         code(b"-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n"),
         "convert.malformed"
@@ -703,5 +705,88 @@ proptest! {
         let _ = convert::to_openssh(&p);
         let mut v = Checker::new(policy::OPENSSH);
         let _ = stream::listing(&p[..], Source::File("k"), &mut v, |_| Ok(()));
+    }
+}
+
+/// EC keys whose curve is written out as explicit parameters (OpenSSL's
+/// `-param_enc explicit`, base point plain or compressed; SEC1, PKCS#8 and
+/// SubjectPublicKeyInfo) read as the named curve they equal, the same key
+/// as the named form; explicit parameters of another curve are refused by
+/// name.
+#[test]
+fn explicit_curve_parameters_read_as_their_named_curve() {
+    let dir = corpus_root().join("convert/explicit");
+    let mut n = 0;
+    for c in ["256", "384", "521"] {
+        let want = std::fs::read(corpus_root().join(format!("convert/public/ecdsa{c}.pub"))).unwrap();
+        let want = Checker::new(policy::OPENSSH)
+            .check_line(&want)
+            .unwrap()
+            .sha256()
+            .to_string();
+        for form in [
+            "explicit.pem",
+            "explicit.pkcs8",
+            "explicit.spki.pem",
+            "explicit-compressed.pem",
+        ] {
+            let bytes = std::fs::read(dir.join(format!("ecdsa{c}.{form}"))).unwrap();
+            let got = convert::to_openssh(&bytes).unwrap_or_else(|e| panic!("ecdsa{c}.{form}: {e}"));
+            let line = got.line();
+            let fp = Checker::new(policy::OPENSSH)
+                .check_line(&line)
+                .unwrap()
+                .sha256()
+                .to_string();
+            assert_eq!(fp, want, "ecdsa{c}.{form}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 12);
+    for curve in ["secp256k1", "brainpoolP256r1"] {
+        for form in ["explicit.pem", "explicit.spki.pem"] {
+            let bytes = std::fs::read(dir.join(format!("{curve}.{form}"))).unwrap();
+            let e = convert::to_openssh(&bytes).unwrap_err();
+            assert_eq!(e.code(), "convert.explicit_curve", "{curve}.{form}: {e}");
+        }
+    }
+}
+
+/// Text around a key block (a note, a signature, OpenSSL's `-text` dump) is
+/// left alone, as OpenSSL's PEM reader and `ssh-keygen -i` leave it; text
+/// that holds another key is not.
+#[test]
+fn text_around_a_block_is_left_alone() {
+    let dir = corpus_root().join("convert/public");
+    for (block, plain) in [
+        ("ecdsa256.spki.pem", "ecdsa256.pub"),
+        ("ed25519.rfc4716", "ed25519.pub"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(block)).unwrap();
+        let want = std::fs::read(dir.join(plain)).unwrap();
+        let want = Checker::new(policy::OPENSSH)
+            .check_line(&want)
+            .unwrap()
+            .sha256()
+            .to_string();
+        for wrapped in [
+            format!("Here is my key:\n\n{text}"),
+            format!("{text}\n-- \nsent from my phone\n"),
+            format!("read EC key\nwriting EC key\n{text}Thanks!\n"),
+        ] {
+            let c = convert::to_openssh(wrapped.as_bytes()).unwrap_or_else(|e| panic!("{block}: {e}\n{wrapped}"));
+            let fp = Checker::new(policy::OPENSSH)
+                .check_line(&c.line())
+                .unwrap()
+                .sha256()
+                .to_string();
+            assert_eq!(fp, want, "{block}");
+        }
+        let two = format!("{text}ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy\n");
+        assert_eq!(
+            convert::to_openssh(two.as_bytes()).unwrap_err().code(),
+            "convert.malformed",
+            "{block}"
+        );
     }
 }

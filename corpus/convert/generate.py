@@ -361,9 +361,9 @@ def generate(c):
         ("ecdsa256.pem.comment-first", b"# my test PRIVATE KEY\n" + ecpem, "ok", "input.no_key",
          "a # line first: ssh-keygen -l skips it, so line 1 is not a private key line (\"not a public key "
          "file\"); keyvet skips # lines before a key"),
-        ("ecdsa256.pem.text-first", b"my test PRIVATE KEY\n" + ecpem, "convert.malformed", "",
+        ("ecdsa256.pem.text-first", b"my test PRIVATE KEY\n" + ecpem, "ok", "",
          "text mentioning PRIVATE KEY on line 1, then the PEM block: ssh-keygen -l reads it (OpenSSL skips "
-         "text before a block); keyvet's converter wants the block alone"),
+         "text before a block), and so does keyvet's converter"),
     ]:
         p = write(priv_dir / fname, data)
         c.add(p, fmt="pem-ec-private", expect=expect, line=ec_line, oracle="ssh-keygen -y on the unaltered key",

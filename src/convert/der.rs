@@ -3,13 +3,14 @@
 //! crates, and turned into SSH key blobs. Public halves of private keys are
 //! computed by RustCrypto's curve crates, `ed25519-dalek` and `dsa`.
 
-use ::der::asn1::{ObjectIdentifier, OctetStringRef, UintRef};
-use ::der::{Decode, Reader, SliceReader};
+use ::der::asn1::{AnyRef, BitStringRef, ContextSpecific, ObjectIdentifier, OctetStringRef, UintRef};
+use ::der::{Decode, Reader, SliceReader, TagNumber};
 use p256::elliptic_curve::bigint::ArrayEncoding;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use zeroize::Zeroizing;
 
 use super::Format;
+use super::curves::{self, UNSUPPORTED_CURVE};
 use crate::algorithm::{Curve, KeyType};
 use crate::error::ConvertError;
 use crate::wire::Sink;
@@ -18,9 +19,6 @@ const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1
 const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
 const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
 /// Who reads the key: [`to_openssh`](super::to_openssh), or the emulation
 /// of ssh-keygen 9.2, which refuses Ed25519 PKCS#8 keys.
@@ -39,10 +37,6 @@ fn malformed(format: Format) -> ConvertError {
 
 const UNSUPPORTED_ALGORITHM: ConvertError = ConvertError::Unsupported(
     "the key's algorithm is not one SSH uses: keyvet converts RSA, DSA, ECDSA (P-256, P-384, P-521) and Ed25519 keys",
-);
-
-const UNSUPPORTED_CURVE: ConvertError = ConvertError::Unsupported(
-    "the EC key is not on a named curve SSH uses: keyvet converts P-256, P-384 and P-521 keys given by name",
 );
 
 fn rsa_blob(e: &[u8], n: &[u8]) -> Vec<u8> {
@@ -80,15 +74,6 @@ fn ed25519_blob(key: &[u8]) -> Vec<u8> {
     b.put_string(KeyType::Ed25519.name().as_bytes());
     b.put_string(key);
     b
-}
-
-fn curve_of(oid: ObjectIdentifier) -> Result<Curve, ConvertError> {
-    match oid {
-        SECP256R1 => Ok(Curve::P256),
-        SECP384R1 => Ok(Curve::P384),
-        SECP521R1 => Ok(Curve::P521),
-        _ => Err(UNSUPPORTED_CURVE),
-    }
 }
 
 /// A SEQUENCE of `n` INTEGERs (non-negative), nothing after it.
@@ -194,9 +179,7 @@ pub(super) fn spki(der: &[u8]) -> Result<Vec<u8>, ConvertError> {
     match info.algorithm.oid {
         RSA => rsa_public(key, f),
         EC => {
-            let params = info.algorithm.parameters.ok_or(UNSUPPORTED_CURVE)?;
-            let oid = params.decode_as::<ObjectIdentifier>().map_err(|_| UNSUPPORTED_CURVE)?;
-            let curve = curve_of(oid)?;
+            let curve = curves::of_parameters(info.algorithm.parameters.ok_or(UNSUPPORTED_CURVE)?)?;
             Ok(ecdsa_blob(curve, &uncompressed(curve, key, f)?))
         }
         ED25519 => {
@@ -255,13 +238,44 @@ pub(super) fn dsa_private(der: &[u8]) -> Result<Vec<u8>, ConvertError> {
     ))
 }
 
+/// The parts of a SEC1 private key keyvet reads.
+struct Sec1Key<'a> {
+    private_key: &'a [u8],
+    public_key: Option<&'a [u8]>,
+}
+
 /// `-----BEGIN EC PRIVATE KEY-----`: SEC1, with the curve of the enclosing
 /// PKCS#8 structure when there is one. The embedded public key is used when
 /// present, else the public key is computed from the scalar.
 pub(super) fn sec1_private(der: &[u8], outer: Option<Curve>, f: Format) -> Result<Vec<u8>, ConvertError> {
-    let k = sec1::EcPrivateKey::from_der(der).map_err(|_| malformed(f))?;
-    let inner = match k.parameters {
-        Some(p) => Some(curve_of(p.named_curve().ok_or(UNSUPPORTED_CURVE)?)?),
+    // SEC 1 C.4 `ECPrivateKey`, read here rather than by the sec1 crate,
+    // whose parameters are named curves only: OpenSSL writes explicit ones
+    // with `-param_enc explicit`.
+    let mut r = SliceReader::new(der).map_err(|_| malformed(f))?;
+    let k = r
+        .sequence(|s| {
+            let version = UintRef::decode(s)?;
+            let private_key = OctetStringRef::decode(s)?.as_bytes();
+            let parameters = ContextSpecific::<AnyRef<'_>>::decode_explicit(s, TagNumber::N0)?.map(|c| c.value);
+            let public_key = ContextSpecific::<BitStringRef<'_>>::decode_explicit(s, TagNumber::N1)?.map(|c| c.value);
+            Ok((version, private_key, parameters, public_key))
+        })
+        .and_then(|k| r.finish(k))
+        .map_err(|_| malformed(f))?;
+    let (version, private_key, parameters, public_key) = k;
+    if version.as_bytes() != [1] {
+        return Err(malformed(f));
+    }
+    let public_key = match public_key {
+        Some(b) => Some(b.as_bytes().ok_or_else(|| malformed(f))?),
+        None => None,
+    };
+    let k = Sec1Key {
+        private_key,
+        public_key,
+    };
+    let inner = match parameters {
+        Some(p) => Some(curves::of_parameters(p)?),
         None => None,
     };
     let curve = match (outer, inner) {
@@ -292,9 +306,8 @@ pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertEr
     match info.algorithm.oid {
         RSA => pkcs1_private(info.private_key, f),
         EC => {
-            let params = info.algorithm.parameters.ok_or(UNSUPPORTED_CURVE)?;
-            let oid = params.decode_as::<ObjectIdentifier>().map_err(|_| UNSUPPORTED_CURVE)?;
-            sec1_private(info.private_key, Some(curve_of(oid)?), f)
+            let curve = curves::of_parameters(info.algorithm.parameters.ok_or(UNSUPPORTED_CURVE)?)?;
+            sec1_private(info.private_key, Some(curve), f)
         }
         ED25519 => {
             if mode == Mode::Listing {

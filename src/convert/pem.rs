@@ -141,12 +141,19 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
                 }
                 .with_line(l.number));
             }
-            let format = found.as_ref().map_or(Format::PemPublicKey, |(f, _)| *f);
-            return Err(Error::new(ConvertError::Malformed {
-                format,
-                reason: "text follows the END line; paste one key block and nothing else",
-            })
-            .with_line(l.number));
+            // Text around the blocks (as `openssl ... -text` writes it, and
+            // as people copy it) is left alone, as OpenSSL's PEM reader
+            // leaves it, unless it holds another key.
+            if super::holds_key(l.text) {
+                let format = found.as_ref().map_or(Format::PemPublicKey, |(f, _)| *f);
+                return Err(Error::new(ConvertError::Malformed {
+                    format,
+                    reason: "the input holds more than one key; convert them one at a time",
+                })
+                .with_line(l.number));
+            }
+            i += 1;
+            continue;
         };
         let kind = label_kind(label)
             .ok_or_else(|| Error::new(ConvertError::PemLabel(Snippet::new(label))).with_line(l.number))?;

@@ -119,9 +119,11 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
             begin,
         ));
     };
-    if let Some(extra) = lines[end + 1..].iter().find(|l| !text::is_blank(l.text)) {
+    // Text after the block (a signature, a note) is left alone, as
+    // ssh-keygen -i leaves it, unless it holds another key.
+    if let Some(extra) = lines[end + 1..].iter().find(|l| super::holds_key(l.text)) {
         return Err(malformed(
-            "text follows the END line; paste one key block and nothing else",
+            "the input holds more than one key; convert them one at a time",
             extra.number,
         ));
     }

@@ -31,6 +31,12 @@ pub enum ConvertError {
     /// A key in a form or of an algorithm that cannot be converted.
     #[error("{0}")]
     Unsupported(&'static str),
+    /// An EC key whose curve is given by explicit parameters that are not
+    /// one of the curves SSH uses.
+    #[error(
+        "the EC key's curve is given by explicit parameters that are none of the curves SSH uses (P-256, P-384, P-521): generate a key on a named curve"
+    )]
+    ExplicitCurve,
     /// An input over the conversion cap.
     #[error("the input is {len} bytes, over the limit of {max} bytes for one key")]
     TooLarge {
@@ -57,6 +63,7 @@ impl ConvertError {
             ConvertError::Unsupported(_) => "convert.unsupported",
             ConvertError::TooLarge { .. } => "convert.too_large",
             ConvertError::NoKey => "convert.no_key",
+            ConvertError::ExplicitCurve => "convert.explicit_curve",
         }
     }
 }
