@@ -266,20 +266,27 @@ fn bytes<'a>(input: &'a [u8], policy: &Policy, repairs: &mut Vec<Repair>) -> Res
             max: MAX_UPLOAD,
         }));
     }
-    if let Some(big_endian) = utf16(input) {
-        return Err(Error::new(UploadError::Utf16 { big_endian }));
-    }
     let (text, bom) = match input.strip_prefix(b"\xef\xbb\xbf") {
         Some(t) => (t, true),
         None => (input, false),
     };
-    if is_binary(text) {
-        return Err(Error::new(UploadError::Binary));
+    if let Some(kind) = not_text(input) {
+        return Err(Error::new(kind));
     }
     if bom {
         repair(Repair::ByteOrderMark, LineError::ByteOrderMark, policy, repairs)?;
     }
     Ok(text)
+}
+
+/// Bytes that are not UTF-8 text: UTF-16 (`upload.utf16`) or a binary file
+/// (`upload.binary`). A UTF-8 byte-order mark is text.
+pub(crate) fn not_text(bytes: &[u8]) -> Option<UploadError> {
+    if let Some(big_endian) = utf16(bytes) {
+        return Some(UploadError::Utf16 { big_endian });
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    is_binary(text).then_some(UploadError::Binary)
 }
 
 /// UTF-16 text: a byte-order mark (`FF FE`, `FE FF`), or ASCII text whose

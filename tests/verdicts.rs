@@ -171,3 +171,36 @@ fn an_unterminated_header_does_not_swallow_the_keys_after_it() {
     assert_eq!(events[0], (1, "line.private_key"));
     assert_eq!((s.valid, s.invalid), (10, 1));
 }
+
+/// A UTF-16 file (PowerShell's `>`) and a binary file are one mistake each,
+/// reported once at line 1, not a mistake on every line.
+#[test]
+fn a_file_that_is_not_text_is_one_verdict() {
+    let keys = format!("{}\r\n{}\r\n", KEYS[0], KEYS[2]);
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in keys.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let mut state = 0x2545_f491_u32;
+    let binary: Vec<u8> = (0..4096)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    for (input, code) in [(utf16, "upload.utf16"), (binary, "upload.binary")] {
+        let mut v = Checker::new(policy::STRICT);
+        let mut events = Vec::new();
+        let s = stream::check(&input[..], &mut v, |e| {
+            if let Event::Invalid { line, error, .. } = e {
+                events.push((line, error.code()));
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(events, [(1, code)]);
+        assert_eq!((s.valid, s.invalid), (0, 1));
+    }
+}

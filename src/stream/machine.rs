@@ -12,7 +12,7 @@ use std::io::{self, BufRead};
 
 use super::{Batch, Event, Summary};
 use crate::checker::Checker;
-use crate::error::{Error, ErrorKind, LineError};
+use crate::error::{Error, ErrorKind, LineError, UploadError};
 use crate::key::KeyData;
 use crate::line::{self, LineReader, RawLine};
 use crate::listing::ShownComment;
@@ -30,6 +30,9 @@ use crate::screening::{Check, Findings};
 pub(super) struct Block {
     end: Option<&'static [u8]>,
     continued: bool,
+    /// The input is not text (UTF-16, binary): reported once, at line 1,
+    /// and every later line is part of the same mistake.
+    not_text: bool,
 }
 
 impl Block {
@@ -45,18 +48,34 @@ impl Block {
         } else {
             None
         };
-        Block { end, continued: false }
+        Block {
+            end,
+            continued: false,
+            not_text: false,
+        }
+    }
+
+    /// The rest of an input that is not text.
+    const fn not_text() -> Block {
+        Block {
+            end: None,
+            continued: false,
+            not_text: true,
+        }
     }
 
     /// Whether this is inside a block.
     pub(super) const fn is_open(self) -> bool {
-        self.end.is_some()
+        self.end.is_some() || self.not_text
     }
 
     /// Reads `line` inside the block: whether it belongs to it (its END
     /// line, which closes it, or block content). A line that does not
     /// belong closes the block, unterminated.
     pub(super) fn take(&mut self, line: &[u8]) -> bool {
+        if self.not_text {
+            return true;
+        }
         let Some(end) = self.end else { return false };
         let t = trim_start(line);
         crate::meter::charge(t.len());
@@ -140,6 +159,30 @@ pub(super) fn drive<M: Mode, R: BufRead, F: FnMut(Event<'_, '_, '_>) -> io::Resu
     Ok(s)
 }
 
+/// The first line of an input that is not text (UTF-16, as PowerShell's `>`
+/// writes it, or a binary file): reported once, as the whole input's
+/// mistake, instead of a mistake on every line.
+fn not_text(
+    number: u64,
+    bytes: &[u8],
+    block: &mut Block,
+    s: &mut Summary,
+    f: &mut impl FnMut(Event<'_, '_, '_>) -> io::Result<()>,
+) -> Option<io::Result<()>> {
+    if number != 1 {
+        return None;
+    }
+    // A line of a few odd bytes is a bad line, not a binary file.
+    let kind = crate::vet::not_text(bytes).filter(|k| !matches!(k, UploadError::Binary) || bytes.len() >= 32)?;
+    *block = Block::not_text();
+    s.invalid += 1;
+    Some(f(Event::Invalid {
+        line: number,
+        error: Error::new(kind).with_line(number),
+        findings: Findings::default(),
+    }))
+}
+
 /// A line over the cap, counted and reported (both modes alike).
 fn too_long(
     number: u64,
@@ -180,6 +223,9 @@ impl Mode for CheckMode {
         };
         if block.take(bytes) {
             return Ok(());
+        }
+        if let Some(done) = not_text(number, bytes, block, s, f) {
+            return done;
         }
         if line::is_skipped(bytes) {
             return Ok(());
@@ -247,6 +293,12 @@ impl Mode for ListingMode {
             RawLine::TooLong { number, len } => return too_long(number, len, max, s, f),
             RawLine::Line { number, bytes } => (number, bytes),
         };
+        if block.not_text {
+            return Ok(());
+        }
+        if let Some(done) = not_text(number, bytes, block, s, f) {
+            return done;
+        }
         let visible = v.policy().visible(bytes);
         if line::is_skipped(visible) {
             return Ok(());
