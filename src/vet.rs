@@ -171,6 +171,10 @@ pub fn vet_with(input: &[u8], checker: &Checker) -> Result<Vetted, Error> {
         let count = u32::try_from(starts).unwrap_or(u32::MAX);
         return Err(Error::new(UploadError::SeveralKeys(count)).with_line(first_n));
     }
+    // A whole key on its first line: the other lines are no pieces of it.
+    if keyish.len() > 1 && is_one_key(&mut structure_checker(policy), first) {
+        return Err(Error::new(UploadError::ExtraText).with_line(keyish[1].0));
+    }
     let mut one = if keyish.len() > 1 {
         let joined = wrapped(&keyish, policy).ok_or_else(|| several_lines(&keyish, policy))?;
         let pieces = u32::try_from(keyish.len()).unwrap_or(u32::MAX);

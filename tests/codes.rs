@@ -242,6 +242,7 @@ fn every_published_code_is_unchanged() {
         ),
         (LineError::UnicodeSpace('\u{a0}').into(), "line.unicode_space"),
         (keyvet::UploadError::SeveralKeys(3).into(), "upload.several_keys"),
+        (keyvet::UploadError::ExtraText.into(), "upload.extra_text"),
         (keyvet::UploadError::Options.into(), "upload.options"),
         (keyvet::UploadError::KnownHosts.into(), "upload.known_hosts"),
         (

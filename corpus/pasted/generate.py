@@ -109,8 +109,9 @@ def main():
     add("one-break-rsa-4096.txt", f"{t} {b64[:half]}\n{b64[half:]} {comment}\n", "upload.wrapped",
         "one line break in the middle of the base64", repaired="ok", key="valid/rsa-4096.pub")
     t, b64, comment = fields(ed)
-    add("break-before-comment.txt", f"{t} {b64}\n{comment}\n", "upload.wrapped",
-        "the comment on a line of its own", repaired="ok", key="valid/ed25519.pub")
+    add("break-before-comment.txt", f"{t} {b64}\n{comment}\n", "upload.extra_text",
+        "a whole key, then its comment on a line of its own: text besides the key, not glued onto it")
+    add("key-and-text.txt", f"{ed}\nthis is my laptop key\n", "upload.extra_text", "a key, then a sentence")
     add("break-after-type.txt", f"{t}\n{b64} {comment}\n", "upload.wrapped",
         "a line break between the type and the base64", repaired="ok", key="valid/ed25519.pub")
     t, b64, comment = fields(rsa)

@@ -48,6 +48,12 @@ pub enum UploadError {
     /// More than one key where the API takes one.
     #[error("{0} keys found, one expected: upload one key at a time")]
     SeveralKeys(u32),
+    /// A whole key, then text that is no key: not a wrapped key, and not to
+    /// be glued onto the key's comment.
+    #[error(
+        "the upload holds text besides the key; upload the key alone (if the text is the key's comment, put it on the key's line, after a space)"
+    )]
+    ExtraText,
     /// An authorized_keys line with options where a bare key belongs.
     #[error(
         "this authorized_keys line starts with options; upload the key alone, from its type (such as ssh-ed25519) to its comment"
@@ -90,6 +96,7 @@ impl UploadError {
             UploadError::Wrapped { .. } => "upload.wrapped",
             UploadError::SpaceInKey { .. } => "upload.space_in_key",
             UploadError::SeveralKeys(_) => "upload.several_keys",
+            UploadError::ExtraText => "upload.extra_text",
             UploadError::Options => "upload.options",
             UploadError::KnownHosts => "upload.known_hosts",
             UploadError::TooLarge { .. } => "upload.too_large",
