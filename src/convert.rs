@@ -95,6 +95,7 @@ pub struct Converted {
     comment: Option<Vec<u8>>,
     format: Format,
     encrypted: bool,
+    openssh_cannot_load: Option<&'static str>,
 }
 
 impl fmt::Debug for Converted {
@@ -118,6 +119,7 @@ impl Converted {
             comment,
             format,
             encrypted: false,
+            openssh_cannot_load: None,
         })
     }
 
@@ -162,16 +164,48 @@ impl Converted {
         self.encrypted
     }
 
+    /// For a private key file in OpenSSH's format or a PEM format: why ssh,
+    /// ssh-add and ssh-keygen (OpenSSH 9.2, with OpenSSL 3 for PEM) cannot
+    /// load the file as it is, although keyvet read its public half. keyvet
+    /// reads every key file with the same line rules (LF or CR LF line ends,
+    /// blanks and text around a block, no final newline needed); OpenSSH's
+    /// loader of its own format is stricter (the file must start with the
+    /// BEGIN line, and LF must end the BEGIN and END lines), and so is
+    /// OpenSSL's (BEGIN and END lines in the first column, no blank line in
+    /// the block but right after BEGIN). A user whose key file breaks them
+    /// should hear it: `keyvet convert` says it, and `keyvet fingerprint`
+    /// refuses such a file as `ssh-keygen -l` does, with this reason.
+    ///
+    /// `None` for every other input, and for a file OpenSSH loads.
+    ///
+    /// ```
+    /// use keyvet::convert;
+    /// let key = "-----BEGIN OPENSSH PRIVATE KEY-----
+    /// b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+    /// QyNTUxOQAAACAYAc0EoU7GfqRr14hEtpdzur/NNQhqRmmvWfhb8Q9JbgAAAKjDn/+2w5//
+    /// tgAAAAtzc2gtZWQyNTUxOQAAACAYAc0EoU7GfqRr14hEtpdzur/NNQhqRmmvWfhb8Q9Jbg
+    /// AAAEArnQD/hj/2PM60q2N8XToCNZ+5hzLHgIda4XE/7Q1u0BgBzQShTsZ+pGvXiES2l3O6
+    /// v801CGpGaa9Z+FvxD0luAAAAI2tleXZldC10ZXN0LWVkMjU1MTlAZXhhbXBsZS5pbnZhbG
+    /// lkAQI=
+    /// -----END OPENSSH PRIVATE KEY-----
+    /// ";
+    /// let as_written = convert::to_openssh(key.as_bytes()).unwrap();
+    /// assert_eq!(as_written.openssh_cannot_load(), None);
+    ///
+    /// let windows = key.replace('\n', "\r\n");
+    /// let c = convert::to_openssh(windows.as_bytes()).unwrap();
+    /// assert_eq!(c.blob(), as_written.blob());
+    /// assert!(c.openssh_cannot_load().unwrap().contains("CR LF"));
+    /// ```
+    pub const fn openssh_cannot_load(&self) -> Option<&'static str> {
+        self.openssh_cannot_load
+    }
+
     /// The OpenSSH public key line, `type base64[ comment]`, without a line
     /// end. The comment is left out when it is empty or holds a CR, LF or
     /// NUL, which would break the line.
     pub fn line(&self) -> Vec<u8> {
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.blob);
-        let name = self.algorithm.name();
-        let mut out = Vec::with_capacity(name.len() + 1 + b64.len() + 64);
-        out.extend_from_slice(name.as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(b64.as_bytes());
+        let mut out = self.key_line();
         if let Some(c) = &self.comment
             && !c.is_empty()
             && !c.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0))
@@ -179,6 +213,19 @@ impl Converted {
             out.push(b' ');
             out.extend_from_slice(c);
         }
+        out
+    }
+}
+
+impl Converted {
+    /// `type base64`, without the comment.
+    pub(crate) fn key_line(&self) -> Vec<u8> {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.blob);
+        let name = self.algorithm.name();
+        let mut out = Vec::with_capacity(name.len() + 1 + b64.len() + 64);
+        out.extend_from_slice(name.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(b64.as_bytes());
         out
     }
 }
@@ -199,14 +246,43 @@ impl Converted {
 /// with line and byte, and the errors of [`Line::parse`] and [`Key::parse`]
 /// for the key itself.
 pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
+    read(input, Reading::Convert)
+}
+
+/// Who reads a key file. The reading is the same (lines as [`text::lines`]
+/// splits them, blocks framed by one framer, one decoder per format); what
+/// differs is which key of the file is taken, and which key kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// [`to_openssh`]: exactly one key, in any form keyvet reads, text
+    /// around it allowed.
+    Convert,
+    /// `ssh-keygen -l` on a private key file (OpenSSH 9.2's
+    /// `sshkey_load_private` without passphrase): the OpenSSH-format block
+    /// when the file starts with it, else the first block OpenSSL reads as
+    /// a private key; no Ed25519 PKCS#8; refused with
+    /// [`Converted::openssh_cannot_load`]'s reason where OpenSSH's or
+    /// OpenSSL's loader would not take the file as it is.
+    Listing,
+}
+
+/// The one reader of key files (see [`Reading`]).
+fn read(input: &[u8], reading: Reading) -> Result<Converted, Error> {
     if input.len() > MAX_INPUT {
         return Err(Error::new(ConvertError::TooLarge {
             len: input.len(),
             max: MAX_INPUT,
         }));
     }
-    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
-    let lines = text::lines(input)?;
+    let bom = input.starts_with(b"\xef\xbb\xbf");
+    let mut lines = text::lines(&input[if bom { 3 } else { 0 }..])?;
+    if bom {
+        // Offsets count from the start of the file.
+        lines.iter_mut().for_each(|l| l.offset += 3);
+    }
+    if reading == Reading::Listing {
+        return pem::read(&lines, reading);
+    }
     let Some(first) = lines
         .iter()
         .position(|l| !text::is_blank(l.text) && !is_comment(l.text))
@@ -231,7 +307,7 @@ pub fn to_openssh(input: &[u8]) -> Result<Converted, Error> {
     let rest = &lines[first..];
     let head = text::trim(rest[0].text);
     if head.starts_with(b"-----BEGIN ") {
-        pem::convert(rest)
+        pem::read(rest, reading)
     } else if head.starts_with(b"---- BEGIN SSH2 PUBLIC KEY") {
         rfc4716::convert(rest)
     } else if head.starts_with(b"---- BEGIN SSH2 ") {
@@ -327,61 +403,8 @@ fn shift(e: Error, by: usize) -> Error {
 /// of `sshkey_load_pubkey_from_private` (an OpenSSH-format key's clear
 /// public key) or of `sshkey_load_private` without passphrase (PEM keys),
 /// and the comment `sshkey_load_private` reads (an unencrypted OpenSSH key's
-/// stored comment; none otherwise).
-#[derive(Debug)]
-pub(crate) struct Derived {
-    /// The key blob.
-    pub(crate) blob: Vec<u8>,
-    /// The comment, when ssh-keygen can read one (possibly empty).
-    pub(crate) comment: Option<Vec<u8>>,
-}
-
-impl Derived {
-    /// `type base64`, the text the validator reads.
-    pub(crate) fn key_line(&self) -> Result<Vec<u8>, Error> {
-        let alg = Key::parse(&self.blob)?.algorithm();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.blob);
-        let mut out = Vec::with_capacity(alg.name().len() + 1 + b64.len());
-        out.extend_from_slice(alg.name().as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(b64.as_bytes());
-        Ok(out)
-    }
-}
-
-/// Reads a whole private key file the way ssh-keygen 9.2 does (see
-/// [`Derived`]): an OpenSSH-format key only when the file starts with
-/// `-----BEGIN OPENSSH PRIVATE KEY-----` and LF, with LF line ends and a
-/// newline after the END line; else the first PEM block whose label
-/// OpenSSL reads as a private key, which must be RSA, DSA or ECDSA.
-pub(crate) fn listing_private(file: &[u8]) -> Result<Derived, Error> {
-    if file.len() > MAX_INPUT {
-        return Err(Error::new(ConvertError::TooLarge {
-            len: file.len(),
-            max: MAX_INPUT,
-        }));
-    }
-    let openssh_err = if file.starts_with(openssh::MARK_BEGIN) {
-        match openssh::listing(file) {
-            Ok(d) => return Ok(d),
-            Err(e) => Some(e),
-        }
-    } else {
-        None
-    };
-    match pem::listing(file) {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Err(openssh_err.unwrap_or_else(|| {
-            if openssh::looks_like_openssh(file) {
-                Error::new(ConvertError::Malformed {
-                    format: Format::OpenSshPrivateKey,
-                    reason: "ssh-keygen reads an OpenSSH private key only when the file starts with its BEGIN line, \
-                             has LF (not CR LF) line ends and a newline after its END line",
-                })
-            } else {
-                Error::new(ConvertError::NoKey)
-            }
-        })),
-        Err(e) => Err(openssh_err.unwrap_or(e)),
-    }
+/// stored comment; none otherwise). Read by the reader of [`to_openssh`],
+/// with [`Reading::Listing`]'s choice of key.
+pub(crate) fn listing_private(file: &[u8]) -> Result<Converted, Error> {
+    read(file, Reading::Listing)
 }

@@ -790,3 +790,64 @@ fn text_around_a_block_is_left_alone() {
         );
     }
 }
+
+/// One reader for `convert` and `fingerprint`: line ends, blanks and text
+/// around a private key block (corpus/convert/line-ends, with ssh-keygen's
+/// recorded answers). `to_openssh` reads every variant but CR-only line
+/// ends, says exactly when OpenSSH's loader would not take the file as it
+/// is (`ssh-keygen -y`), and the `ssh-keygen -l` emulation shows exactly
+/// what ssh-keygen showed.
+#[test]
+fn line_ends_are_decided_once() {
+    let root = corpus_root().join("convert/line-ends");
+    let m = Tsv::read(&root.join("MANIFEST.tsv"));
+    let (c_path, c_keygen, c_convert, c_loads) =
+        (m.col("path"), m.col("keygen"), m.col("convert"), m.col("openssh_loads"));
+    let mut bad = Vec::new();
+    let (mut shown_by_both, mut refused_with_reason) = (0, 0);
+    for r in &m.rows {
+        let path = &r[c_path];
+        let bytes = std::fs::read(root.join(path)).unwrap();
+        let source = &path[..path.rfind('.').unwrap()];
+        let original = convert::to_openssh(&std::fs::read(root.join(format!("{source}.lf"))).unwrap()).unwrap();
+        match (convert::to_openssh(&bytes), r[c_convert].as_str()) {
+            (Ok(c), "ok") => {
+                if c.blob() != original.blob() || c.comment() != original.comment() {
+                    bad.push(format!("{path}: converted to another key or comment"));
+                }
+                let loads = r[c_loads] == "yes";
+                if c.openssh_cannot_load().is_none() != loads {
+                    bad.push(format!(
+                        "{path}: OpenSSH loads it: {loads}, keyvet says {:?}",
+                        c.openssh_cannot_load()
+                    ));
+                }
+                if let Some(why) = c.openssh_cannot_load() {
+                    assert!(why.starts_with("ssh and ssh-keygen cannot load"), "{why}");
+                }
+            }
+            (Ok(_), want) => bad.push(format!("{path}: converted, expected {want}")),
+            (Err(e), want) if e.code() != want => bad.push(format!("{path}: {e} [{}], expected {want}", e.code())),
+            (Err(_), _) => {}
+        }
+        let (shown, codes) = keygen(&bytes, "key");
+        match (r[c_keygen].as_str(), shown) {
+            ("rejected", None) => {
+                // Refused as ssh-keygen refuses it, and for a reason: the
+                // loader's when the file was read as a private key file.
+                if r[c_loads] == "no" && codes.contains(&"convert.malformed") {
+                    refused_with_reason += 1;
+                }
+            }
+            (want, Some(s)) if want == s => shown_by_both += 1,
+            (want, s) => bad.push(format!("{path}: ssh-keygen -l shows {want:?}, keyvet {s:?}")),
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(m.rows.len() >= 60, "only {} rows", m.rows.len());
+    assert!(shown_by_both >= 30, "only {shown_by_both} files shown by both");
+    assert!(
+        refused_with_reason >= 20,
+        "only {refused_with_reason} refusals with the loader's reason"
+    );
+}

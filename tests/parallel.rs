@@ -198,9 +198,10 @@ fn private_key_file_is_read_whole() {
     let seq = sequential_listing(&input, p);
     assert_eq!(parallel_listing(&input, p, par), seq);
     // Read as a private key file: its (broken) private key is what is
-    // reported, not its lines.
+    // reported, once, at the line inside the block where it breaks, not
+    // the key line after it.
     assert_eq!(seq.1, (0, 1), "{seq:?}");
-    assert!(seq.0[0].starts_with("1 convert.malformed"), "{seq:?}");
+    assert!(seq.0[0].starts_with("2 base64.padding"), "{seq:?}");
 }
 
 /// No worker thread outlives a parallel run: when `par_check` returns, every

@@ -797,5 +797,8 @@ fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outc
     if c.format() != keyvet::convert::Format::OpenSsh {
         eprintln!("{name}: converted from {}", c.format());
     }
+    if let Some(why) = c.openssh_cannot_load() {
+        eprintln!("{name}: note: {why}");
+    }
     Ok(Outcome::default())
 }

@@ -178,3 +178,31 @@ fn broken_pipe_is_not_an_error() {
     writer.join().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A private key file with CR LF line ends: `convert` gives its public key
+/// and says that ssh cannot load the file; `fingerprint`, as ssh-keygen -l,
+/// refuses it, for that reason.
+#[test]
+fn convert_and_fingerprint_read_a_crlf_private_key_alike() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/convert/line-ends/ed25519.crlf");
+    let file = file.to_str().unwrap();
+    let out = keyvet(&["convert", file], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBgBzQShTsZ+pGvXiES2l3O6v801CGpGaa9Z+FvxD0lu"));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("note: ssh and ssh-keygen cannot load this private key file: it has CR LF"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("dos2unix"), "{stderr}");
+
+    let out = keyvet(&["fingerprint", file], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("it has CR LF") && stderr.contains("[convert.malformed]"),
+        "{stderr}"
+    );
+}

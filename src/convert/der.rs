@@ -1,7 +1,8 @@
 //! DER keys (SubjectPublicKeyInfo, PKCS#1, SEC1, OpenSSL's DSA, PKCS#8)
-//! read with RustCrypto's `der`, `spki`, `pkcs1`, `sec1` and `pkcs8`
-//! crates, and turned into SSH key blobs. Public halves of private keys are
-//! computed by RustCrypto's curve crates, `ed25519-dalek` and `dsa`.
+//! read with RustCrypto's `der`, `spki`, `pkcs1` and `pkcs8` crates (SEC 1
+//! `ECPrivateKey` with `der` alone, for its explicit curves), and turned
+//! into SSH key blobs. Public halves of private keys are computed by
+//! RustCrypto's curve crates, `ed25519-dalek` and `dsa`.
 
 use ::der::asn1::{AnyRef, BitStringRef, ContextSpecific, ObjectIdentifier, OctetStringRef, UintRef};
 use ::der::{Decode, Reader, SliceReader, TagNumber};
@@ -9,8 +10,8 @@ use p256::elliptic_curve::bigint::ArrayEncoding;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use zeroize::Zeroizing;
 
-use super::Format;
 use super::curves::{self, UNSUPPORTED_CURVE};
+use super::{Format, Reading};
 use crate::algorithm::{Curve, KeyType};
 use crate::error::ConvertError;
 use crate::wire::Sink;
@@ -19,14 +20,6 @@ const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1
 const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
 const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-
-/// Who reads the key: [`to_openssh`](super::to_openssh), or the emulation
-/// of ssh-keygen 9.2, which refuses Ed25519 PKCS#8 keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mode {
-    Convert,
-    Listing,
-}
 
 fn malformed(format: Format) -> ConvertError {
     ConvertError::Malformed {
@@ -300,7 +293,7 @@ pub(super) fn sec1_private(der: &[u8], outer: Option<Curve>, f: Format) -> Resul
 }
 
 /// `-----BEGIN PRIVATE KEY-----`: PKCS#8 (RSA, ECDSA, Ed25519, DSA).
-pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertError> {
+pub(super) fn pkcs8_private(der: &[u8], reading: Reading) -> Result<Vec<u8>, ConvertError> {
     let f = Format::Pkcs8PrivateKey;
     let info = pkcs8::PrivateKeyInfo::from_der(der).map_err(|_| malformed(f))?;
     match info.algorithm.oid {
@@ -310,7 +303,8 @@ pub(super) fn pkcs8_private(der: &[u8], mode: Mode) -> Result<Vec<u8>, ConvertEr
             sec1_private(info.private_key, Some(curve), f)
         }
         ED25519 => {
-            if mode == Mode::Listing {
+            // ssh-keygen 9.2 refuses Ed25519 PKCS#8 keys.
+            if reading == Reading::Listing {
                 return Err(ConvertError::Unsupported(
                     "ssh-keygen (OpenSSH 9.2) does not read Ed25519 keys in PKCS#8 form; convert the key to \
                      OpenSSH's format, or upload its public key",

@@ -7,16 +7,15 @@
 //! makes before it trusts that comment; no private value leaves this
 //! module.
 
-use zeroize::Zeroizing;
-
-use super::{Converted, Derived, Format, der, text};
+use super::text::{LineEnd, TextLine};
+use super::{Converted, Format, der};
 use crate::algorithm;
 use crate::error::{ConvertError, Error};
 use crate::key::{Key, KeyData};
 use crate::wire::{self, Cursor, Mpint};
 
-/// `MARK_BEGIN` of sshkey.c, its newline included.
-pub(super) const MARK_BEGIN: &[u8] = b"-----BEGIN OPENSSH PRIVATE KEY-----\n";
+/// `MARK_BEGIN` and `MARK_END` of sshkey.c, their newline included.
+const MARK_BEGIN: &[u8] = b"-----BEGIN OPENSSH PRIVATE KEY-----\n";
 const MARK_END: &[u8] = b"-----END OPENSSH PRIVATE KEY-----\n";
 const MAGIC: &[u8] = b"openssh-key-v1\0";
 
@@ -25,13 +24,6 @@ fn malformed(reason: &'static str) -> ConvertError {
         format: Format::OpenSshPrivateKey,
         reason,
     }
-}
-
-/// Whether a file holds an OpenSSH private key block anywhere (for
-/// explaining why ssh-keygen did not read it).
-pub(super) fn looks_like_openssh(file: &[u8]) -> bool {
-    file.windows(MARK_BEGIN.len() - 1)
-        .any(|w| w == &MARK_BEGIN[..MARK_BEGIN.len() - 1])
 }
 
 /// The parts before the private section.
@@ -94,52 +86,40 @@ pub(super) fn convert(decoded: &[u8]) -> Result<Converted, Error> {
     Ok(c)
 }
 
-/// `private2_uudecode`: the file must start with the BEGIN line and LF; CR
-/// and LF are dropped up to a LF followed by the END line and its LF; the
-/// rest is base64 as `b64_pton` reads it (other blanks skipped).
-fn uudecode(file: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if file.len() < MARK_BEGIN.len() + MARK_END.len() {
-        return None;
+/// Why OpenSSH's loader (`private2_uudecode` of OpenSSH 9.2, used by ssh,
+/// ssh-add and ssh-keygen) cannot load a private key file whose block
+/// keyvet read, given the block's BEGIN and END lines; `None` when it can.
+/// The loader needs the file to start with the BEGIN line and a LF, and
+/// finds the END line only right after a LF and followed by one; between
+/// them it drops CRs and blanks, as keyvet does.
+pub(super) fn load_problem(begin: &TextLine<'_>, end: &TextLine<'_>) -> Option<&'static str> {
+    let (begin_text, end_text) = (&MARK_BEGIN[..MARK_BEGIN.len() - 1], &MARK_END[..MARK_END.len() - 1]);
+    if begin.offset != 0 {
+        Some(NOT_FIRST)
+    } else if begin.text != begin_text || end.text != end_text {
+        Some(
+            "ssh and ssh-keygen cannot load this private key file: its BEGIN or END line has blanks around it; \
+             remove them",
+        )
+    } else if begin.end == LineEnd::CrLf || end.end == LineEnd::CrLf {
+        Some(
+            "ssh and ssh-keygen cannot load this private key file: it has CR LF (Windows) line ends; convert \
+             them to LF, for example with `dos2unix FILE`",
+        )
+    } else if end.end == LineEnd::Eof {
+        Some("ssh and ssh-keygen cannot load this private key file: its END line is not followed by a newline; add one")
+    } else {
+        None
     }
-    let mut cp = file.strip_prefix(MARK_BEGIN)?;
-    let mut encoded = Zeroizing::new(Vec::with_capacity(cp.len()));
-    loop {
-        let (&c, rest) = cp.split_first()?;
-        if !c.is_ascii_whitespace() && c != 0x0b {
-            encoded.push(c);
-        }
-        cp = rest;
-        if c == b'\n' && cp.starts_with(MARK_END) {
-            break;
-        }
-    }
-    if encoded.len() > super::MAX_DECODED / 3 * 4 + 4 {
-        return None;
-    }
-    let mut out = Zeroizing::new(vec![0u8; encoded.len() / 4 * 3 + 3]);
-    let n = base64::Engine::decode_slice(&text::STRICT, &encoded[..], &mut out[..]).ok()?;
-    out.truncate(n);
-    Some(out)
 }
 
-/// What `ssh-keygen -l` finds in an OpenSSH-format private key file: the
-/// clear public key, and the comment when the key is not encrypted and its
-/// private section passes OpenSSH's checks.
-pub(super) fn listing(file: &[u8]) -> Result<Derived, Error> {
-    let decoded = uudecode(file).ok_or_else(|| {
-        Error::new(malformed(
-            "ssh-keygen cannot decode it: the base64 between its BEGIN and END lines is damaged, or the END \
-             line is missing or not followed by a newline",
-        ))
-    })?;
-    let env = envelope(&decoded)?;
-    let key = Key::parse(env.public)?;
-    let comment = private_comment(&env, &key);
-    Ok(Derived {
-        blob: env.public.to_vec(),
-        comment,
-    })
-}
+/// [`load_problem`] when the block does not start the file.
+pub(super) const NOT_FIRST: &str = "ssh and ssh-keygen cannot load this private key file: it must start with \
+                                    its BEGIN line; remove what comes before it (text, blank lines, a byte-order mark)";
+
+/// [`load_problem`] when the BEGIN line is followed by PEM headers.
+pub(super) const HEADERS: &str = "ssh and ssh-keygen cannot load this private key file: its BEGIN line is followed \
+                                  by header lines, which OpenSSH's format does not have; remove them";
 
 /// `sshbuf_get_cstring`'s rule: no NUL but a last one, which is dropped.
 fn cstring(s: &[u8]) -> Option<&[u8]> {

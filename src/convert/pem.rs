@@ -2,12 +2,11 @@
 //! `Proc-Type: 4,ENCRYPTED` / `DEK-Info:` for encrypted traditional keys),
 //! base64, `-----END LABEL-----`.
 
-use super::der::{self, Mode};
+use super::der;
 use super::text::{self, Body, TextLine};
-use super::{Converted, Derived, Format, openssh};
+use super::{Converted, Format, Reading, openssh};
 use crate::error::{ConvertError, Error, Snippet};
 use crate::format::PrivateKeyKind;
-use crate::key::Key;
 
 /// What a PEM label holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,16 +42,22 @@ fn begin_label(line: &[u8]) -> Option<&[u8]> {
 }
 
 /// One framed block.
-struct Block {
-    begin: u64,
+struct Block<'a> {
+    begin: TextLine<'a>,
+    end: TextLine<'a>,
+    /// RFC 1421 headers after the BEGIN line.
+    headers: bool,
     /// A `Proc-Type: 4,ENCRYPTED` header.
     encrypted: bool,
     body: Body,
+    /// Why OpenSSL's PEM reader (which ssh and ssh-keygen read PEM keys
+    /// with) would not read the block, which keyvet read.
+    openssl_problem: Option<&'static str>,
 }
 
 /// Frames the block whose BEGIN line is `lines[0]`; returns it and the
 /// number of lines it spans.
-fn frame(lines: &[TextLine<'_>], format: Format) -> Result<(Block, usize), Error> {
+fn frame<'a>(lines: &[TextLine<'a>], format: Format) -> Result<(Block<'a>, usize), Error> {
     let begin = lines[0];
     let label = begin_label(begin.text).unwrap_or_default();
     let malformed = |reason, at: u64| Error::new(ConvertError::Malformed { format, reason }).with_line(at);
@@ -61,8 +66,9 @@ fn frame(lines: &[TextLine<'_>], format: Format) -> Result<(Block, usize), Error
     let mut i = 1;
     // RFC 1421 headers: lines with a colon, up to a blank line; a header
     // continues on lines that start with a blank.
-    if lines.get(1).is_some_and(|l| l.text.contains(&b':')) {
-        let mut headers = 0;
+    let headers = lines.get(1).is_some_and(|l| l.text.contains(&b':'));
+    if headers {
+        let mut count = 0;
         while let Some(l) = lines.get(i) {
             if text::is_blank(l.text) {
                 i += 1;
@@ -72,8 +78,8 @@ fn frame(lines: &[TextLine<'_>], format: Format) -> Result<(Block, usize), Error
             if !continuation && !l.text.contains(&b':') {
                 break;
             }
-            headers += 1;
-            if headers > 32 || l.text.len() > 1024 {
+            count += 1;
+            if count > 32 || l.text.len() > 1024 {
                 return Err(malformed("its headers are too long", l.number));
             }
             if l.text.starts_with(b"Proc-Type:") && l.text.windows(9).any(|w| w == b"ENCRYPTED") {
@@ -82,23 +88,41 @@ fn frame(lines: &[TextLine<'_>], format: Format) -> Result<(Block, usize), Error
             i += 1;
         }
     }
+    // OpenSSL 3's PEM reader takes one blank line right after the BEGIN
+    // line (as the end of no headers) and no other; it reads BEGIN and END
+    // lines only from their first column.
+    let indented = |l: &TextLine<'_>| l.text.first().is_some_and(|&b| b == b' ' || b == b'\t');
+    let mut openssl_problem = indented(&begin).then_some(BEGIN_INDENTED);
+    let mut blank_allowed = !headers;
     while let Some(l) = lines.get(i) {
         let t = text::trim(l.text);
+        if t.is_empty() {
+            if !blank_allowed {
+                openssl_problem = openssl_problem.or(Some(BLANK_LINE));
+            }
+            blank_allowed = false;
+        } else if !t.starts_with(b"-----END ") {
+            blank_allowed = false;
+        }
         if let Some(rest) = t.strip_prefix(b"-----END ") {
+            if indented(l) {
+                openssl_problem = openssl_problem.or(Some(END_INDENTED));
+            }
             if rest.strip_suffix(b"-----") != Some(label) {
                 return Err(malformed(
                     "its END line names another label than its BEGIN line",
                     l.number,
                 ));
             }
-            return Ok((
-                Block {
-                    begin: begin.number,
-                    encrypted,
-                    body,
-                },
-                i + 1,
-            ));
+            let block = Block {
+                begin,
+                end: *l,
+                headers,
+                encrypted,
+                body,
+                openssl_problem,
+            };
+            return Ok((block, i + 1));
         }
         if begin_label(l.text).is_some() {
             return Err(malformed(
@@ -117,10 +141,67 @@ fn frame(lines: &[TextLine<'_>], format: Format) -> Result<(Block, usize), Error
     ))
 }
 
-/// [`super::to_openssh`] on an input whose first line is a BEGIN line.
-pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
+/// The key of a framed, unencrypted block: the one decoder of every block
+/// format, whoever reads it.
+fn key_of(format: Format, block: &Block<'_>, reading: Reading) -> Result<Converted, Error> {
+    let at = block.begin.number;
+    if block.body.is_empty() {
+        return Err(Error::new(ConvertError::Malformed {
+            format,
+            reason: "it holds no key data between its BEGIN and END lines",
+        })
+        .with_line(at));
+    }
+    if format == Format::OpenSshPrivateKey {
+        let decoded = block.body.decode(&text::STRICT)?;
+        let mut c = openssh::convert(&decoded).map_err(|e| e.with_line(at))?;
+        c.openssh_cannot_load = match block.headers {
+            true => Some(openssh::HEADERS),
+            false => openssh::load_problem(&block.begin, &block.end),
+        };
+        return Ok(c);
+    }
+    let der = block.body.decode(&text::PEM)?;
+    let openssh_cannot_load = if format.is_private() {
+        block.openssl_problem
+    } else {
+        None
+    };
+    let blob = match format {
+        Format::PemPublicKey => der::spki(&der),
+        Format::PemRsaPublicKey => der::pkcs1_public(&der),
+        Format::PemRsaPrivateKey => der::pkcs1_private(&der, format),
+        Format::PemDsaPrivateKey => der::dsa_private(&der),
+        Format::PemEcPrivateKey => der::sec1_private(&der, None, format),
+        _ => der::pkcs8_private(&der, reading),
+    }
+    .map_err(|k| Error::new(k).with_line(at))?;
+    let mut c = Converted::new(blob, None, format).map_err(|e| e.with_line(at))?;
+    c.openssh_cannot_load = openssh_cannot_load;
+    Ok(c)
+}
+
+const BEGIN_INDENTED: &str = "ssh and ssh-keygen cannot load this private key file: OpenSSL, which they read PEM \
+                              keys with, needs its BEGIN line to start in the first column; remove the blanks before it";
+const END_INDENTED: &str = "ssh and ssh-keygen cannot load this private key file: OpenSSL, which they read PEM keys \
+                            with, needs its END line to start in the first column; remove the blanks before it";
+const BLANK_LINE: &str = "ssh and ssh-keygen cannot load this private key file: OpenSSL, which they read PEM keys \
+                          with, allows no blank line inside the block but right after its BEGIN line; remove it";
+
+/// Reads the key of an input that holds PEM blocks, the way `reading`
+/// selects it (see [`Reading`]).
+pub(super) fn read(lines: &[TextLine<'_>], reading: Reading) -> Result<Converted, Error> {
+    match reading {
+        Reading::Convert => one_key(lines),
+        Reading::Listing => listing(lines),
+    }
+}
+
+/// [`super::to_openssh`]: the one key block of the input, text around it
+/// allowed.
+fn one_key(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
     let mut i = 0;
-    let mut found: Option<(Format, Block)> = None;
+    let mut found: Option<(Format, Block<'_>)> = None;
     while i < lines.len() {
         let l = &lines[i];
         if text::is_blank(l.text) {
@@ -170,14 +251,14 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
             continue;
         }
         if block.encrypted {
-            return Err(Error::new(ConvertError::Encrypted(format.private_kind())).with_line(block.begin));
+            return Err(Error::new(ConvertError::Encrypted(format.private_kind())).with_line(block.begin.number));
         }
         if found.is_some() {
             return Err(Error::new(ConvertError::Malformed {
                 format,
                 reason: "the input holds more than one key; convert them one at a time",
             })
-            .with_line(block.begin));
+            .with_line(block.begin.number));
         }
         found = Some((format, block));
     }
@@ -188,29 +269,7 @@ pub(super) fn convert(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
         })
         .with_line(lines[0].number));
     };
-    if block.body.is_empty() {
-        return Err(Error::new(ConvertError::Malformed {
-            format,
-            reason: "it holds no key data between its BEGIN and END lines",
-        })
-        .with_line(block.begin));
-    }
-    let at = block.begin;
-    if format == Format::OpenSshPrivateKey {
-        let decoded = block.body.decode(&text::STRICT)?;
-        return openssh::convert(&decoded).map_err(|e| e.with_line(at));
-    }
-    let der = block.body.decode(&text::PEM)?;
-    let blob = match format {
-        Format::PemPublicKey => der::spki(&der),
-        Format::PemRsaPublicKey => der::pkcs1_public(&der),
-        Format::PemRsaPrivateKey => der::pkcs1_private(&der, format),
-        Format::PemDsaPrivateKey => der::dsa_private(&der),
-        Format::PemEcPrivateKey => der::sec1_private(&der, None, format),
-        _ => der::pkcs8_private(&der, Mode::Convert),
-    }
-    .map_err(|k| Error::new(k).with_line(at))?;
-    Converted::new(blob, None, format).map_err(|e| e.with_line(at))
+    key_of(format, &block, Reading::Convert)
 }
 
 /// The PEM labels OpenSSL's `PEM_read_bio_PrivateKey` reads as private keys
@@ -223,38 +282,68 @@ fn openssl_private_label(label: &[u8]) -> bool {
     )
 }
 
-/// ssh-keygen's PEM path (`sshkey_parse_private_pem_fileblob` without a
-/// passphrase): the first block OpenSSL reads as a private key, anything
-/// else in the file skipped. `Ok(None)` when there is no such block.
-pub(super) fn listing(file: &[u8]) -> Result<Option<Derived>, Error> {
-    let lines = text::lines(file)?;
-    let Some(i) = lines
+/// ssh-keygen 9.2's reading of a private key file without a passphrase
+/// (`sshkey_load_private`): the OpenSSH-format block when OpenSSH's loader
+/// takes the file as it is (it starts with the block; see
+/// [`openssh::load_problem`]); else, or when that block fails, the first
+/// block OpenSSL reads as a private key (`sshkey_parse_private_pem_fileblob`),
+/// anything else in the file skipped. The reason the OpenSSH-format block
+/// was not read comes first when nothing else is found.
+fn listing(lines: &[TextLine<'_>]) -> Result<Converted, Error> {
+    let mut openssh_err: Option<Error> = None;
+    if let Some(first) = lines.first()
+        && begin_label(first.text) == Some(b"OPENSSH PRIVATE KEY")
+    {
+        let f = Format::OpenSshPrivateKey;
+        match frame(lines, f).and_then(|(block, _)| key_of(f, &block, Reading::Listing)) {
+            Ok(c) => match c.openssh_cannot_load {
+                None => return Ok(c),
+                Some(reason) => {
+                    openssh_err =
+                        Some(Error::new(ConvertError::Malformed { format: f, reason }).with_line(first.number));
+                }
+            },
+            Err(e) => openssh_err = Some(e),
+        }
+    }
+    let pem = lines
         .iter()
-        .position(|l| begin_label(l.text).is_some_and(openssl_private_label))
-    else {
-        return Ok(None);
+        .position(|l| begin_label(l.text).is_some_and(openssl_private_label));
+    let Some(i) = pem else {
+        return Err(openssh_err.unwrap_or_else(|| {
+            match lines
+                .iter()
+                .find(|l| begin_label(l.text) == Some(b"OPENSSH PRIVATE KEY"))
+            {
+                Some(l) => Error::new(ConvertError::Malformed {
+                    format: Format::OpenSshPrivateKey,
+                    reason: openssh::NOT_FIRST,
+                })
+                .with_line(l.number),
+                None => Error::new(ConvertError::NoKey),
+            }
+        }));
     };
     let label = begin_label(lines[i].text).unwrap_or_default();
     let format = match label_kind(label) {
         Some(Label::Key(f)) => f,
         _ => Format::Pkcs8PrivateKey,
     };
-    if label == b"ENCRYPTED PRIVATE KEY" {
-        return Err(Error::new(ConvertError::Encrypted(PrivateKeyKind::Pkcs8)).with_line(lines[i].number));
-    }
-    let (block, _) = frame(&lines[i..], format)?;
-    let at = block.begin;
-    if block.encrypted {
-        return Err(Error::new(ConvertError::Encrypted(format.private_kind())).with_line(at));
-    }
-    let der = block.body.decode(&text::PEM)?;
-    let blob = match format {
-        Format::PemRsaPrivateKey => der::pkcs1_private(&der, format),
-        Format::PemDsaPrivateKey => der::dsa_private(&der),
-        Format::PemEcPrivateKey => der::sec1_private(&der, None, format),
-        _ => der::pkcs8_private(&der, Mode::Listing),
-    }
-    .map_err(|k| Error::new(k).with_line(at))?;
-    Key::parse(&blob).map_err(|e| e.with_line(at))?;
-    Ok(Some(Derived { blob, comment: None }))
+    let pem = if label == b"ENCRYPTED PRIVATE KEY" {
+        Err(Error::new(ConvertError::Encrypted(PrivateKeyKind::Pkcs8)).with_line(lines[i].number))
+    } else {
+        frame(&lines[i..], format).and_then(|(block, _)| {
+            if block.encrypted {
+                return Err(Error::new(ConvertError::Encrypted(format.private_kind())).with_line(block.begin.number));
+            }
+            let c = key_of(format, &block, Reading::Listing)?;
+            match c.openssh_cannot_load {
+                None => Ok(c),
+                Some(reason) => {
+                    Err(Error::new(ConvertError::Malformed { format, reason }).with_line(block.begin.number))
+                }
+            }
+        })
+    };
+    pem.map_err(|e| openssh_err.unwrap_or(e))
 }

@@ -7,12 +7,29 @@ use zeroize::Zeroizing;
 use super::{MAX_DECODED, MAX_LINE};
 use crate::error::{Base64Error, Error, LineError};
 
-/// One line of the input: 1-based number and bytes without the line end
-/// (`\n` or `\r\n`).
+/// One line of the input: 1-based number, where it starts, its bytes
+/// without the line end, and that line end.
+///
+/// This is where keyvet decides, once for every format it reads, what ends
+/// a line: LF, CR LF, or the end of the input. Readers that are stricter
+/// (OpenSSH's loader of its own private key format is) look at
+/// [`TextLine::end`] and [`TextLine::offset`] to say so.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct TextLine<'a> {
     pub(super) number: u64,
+    /// Byte offset of the line's first byte in the input.
+    pub(super) offset: usize,
     pub(super) text: &'a [u8],
+    pub(super) end: LineEnd,
+}
+
+/// How a line ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineEnd {
+    Lf,
+    CrLf,
+    /// The input ended without a line end.
+    Eof,
 }
 
 /// Splits `input` into lines, each at most [`MAX_LINE`] bytes.
@@ -22,11 +39,16 @@ pub(super) fn lines(input: &[u8]) -> Result<Vec<TextLine<'_>>, Error> {
     let mut rest = input;
     while !rest.is_empty() {
         number += 1;
-        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-            Some(p) => (&rest[..p], &rest[p + 1..]),
-            None => (rest, &rest[rest.len()..]),
+        let offset = input.len() - rest.len();
+        let (line, next, end) = match rest.iter().position(|&b| b == b'\n') {
+            Some(p) => (&rest[..p], &rest[p + 1..], LineEnd::Lf),
+            None => (rest, &rest[rest.len()..], LineEnd::Eof),
         };
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let (line, end) = match (line.strip_suffix(b"\r"), end) {
+            (Some(l), LineEnd::Lf) => (l, LineEnd::CrLf),
+            (Some(l), e) => (l, e),
+            (None, e) => (line, e),
+        };
         if line.len() > MAX_LINE {
             return Err(Error::new(LineError::TooLong {
                 len: line.len(),
@@ -34,7 +56,12 @@ pub(super) fn lines(input: &[u8]) -> Result<Vec<TextLine<'_>>, Error> {
             })
             .with_line(number));
         }
-        out.push(TextLine { number, text: line });
+        out.push(TextLine {
+            number,
+            offset,
+            text: line,
+            end,
+        });
         rest = next;
     }
     Ok(out)
@@ -82,27 +109,26 @@ pub(super) struct Body {
 }
 
 impl Body {
-    /// Adds a line's base64 (blanks around it are ignored). Bytes outside
-    /// the base64 alphabet are reported with their line and column.
+    /// Adds a line's base64. Blanks (spaces, tabs) around and inside it
+    /// are skipped, as OpenSSH's and OpenSSL's base64 readers skip them.
+    /// Bytes outside the base64 alphabet are reported with their line and
+    /// column.
     pub(super) fn push(&mut self, line: &TextLine<'_>) -> Result<(), Error> {
-        let start = line
+        let blank = |b: &u8| *b == b' ' || *b == b'\t';
+        if let Some(i) = line
             .text
             .iter()
-            .position(|&b| b != b' ' && b != b'\t')
-            .unwrap_or(line.text.len());
-        let t = trim(line.text);
-        if t.is_empty() {
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=' || blank(&b)))
+        {
+            return Err(Error::at_byte(Base64Error::Symbol(line.text[i]), i).with_line(line.number));
+        }
+        let symbols = line.text.iter().filter(|b| !blank(b)).count();
+        if symbols == 0 {
             return Ok(());
         }
-        if let Some(i) = t
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='))
-        {
-            return Err(Error::at_byte(Base64Error::Symbol(t[i]), start + i).with_line(line.number));
-        }
-        if self.text.len() + t.len() > MAX_DECODED / 3 * 4 + 4 {
+        if self.text.len() + symbols > MAX_DECODED / 3 * 4 + 4 {
             return Err(Error::new(Base64Error::TooLarge {
-                len: (self.text.len() + t.len()) / 4 * 3,
+                len: (self.text.len() + symbols) / 4 * 3,
                 max: MAX_DECODED,
             })
             .with_line(line.number));
@@ -111,8 +137,15 @@ impl Body {
             // Sized once, so that growing never leaves copies behind.
             self.text.reserve_exact(MAX_DECODED / 3 * 4 + 4);
         }
-        self.spans.push((line.number, self.text.len(), start));
-        self.text.extend_from_slice(t);
+        // One span per run of symbols, so that errors keep their column.
+        let mut column = 0;
+        for run in line.text.split(blank) {
+            if !run.is_empty() {
+                self.spans.push((line.number, self.text.len(), column));
+                self.text.extend_from_slice(run);
+            }
+            column += run.len() + 1;
+        }
         Ok(())
     }
 

@@ -83,8 +83,8 @@ impl Recording {
                 max: MAX_KEPT,
             }));
         }
-        let d = convert::listing_private(&self.buf)?;
-        d.key_line().map(|t| (t, d.comment))
+        let c = convert::listing_private(&self.buf)?;
+        Ok((c.key_line(), c.comment().map(<[u8]>::to_vec)))
     }
 
     /// Without the `convert` feature, no public half is derived.
