@@ -21,7 +21,12 @@ pub enum PrivateKeyKind {
     Pkcs8,
     /// `PuTTY-User-Key-File-...` (.ppk)
     Putty,
-    /// `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----` and other forms
+    /// `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----` (ssh.com, Tectia)
+    SshCom,
+    /// `SSH PRIVATE KEY FILE FORMAT 1.1` (SSH-1's binary key file)
+    Ssh1,
+    /// A private key of another form (`convert`'s formats map to the
+    /// kinds above; this is the rest).
     Other,
 }
 
@@ -34,6 +39,8 @@ impl fmt::Display for PrivateKeyKind {
             PrivateKeyKind::Ec => "PEM EC private key",
             PrivateKeyKind::Pkcs8 => "PKCS#8 private key",
             PrivateKeyKind::Putty => "PuTTY private key file",
+            PrivateKeyKind::SshCom => "ssh.com (SSH2) private key",
+            PrivateKeyKind::Ssh1 => "SSH-1 private key file",
             PrivateKeyKind::Other => "private key",
         })
     }

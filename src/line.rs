@@ -482,13 +482,22 @@ pub(crate) fn block_kind(line: &[u8]) -> Option<LineError> {
         } else if has(b"PUBLIC KEY") {
             return Some(LineError::PemPublicKey);
         } else {
-            PrivateKeyKind::Other
+            // A certificate, parameters, a CSR: no key, and nothing secret.
+            let word = |b: &u8| *b != b'-';
+            let t = line.trim_ascii_end();
+            let (start, end) = (t.iter().position(word), t.iter().rposition(word));
+            let t = start.zip(end).map_or(&t[..0], |(a, b)| &t[a..=b]);
+            let label = t
+                .strip_prefix(b"BEGIN ")
+                .or_else(|| t.strip_prefix(b"END "))
+                .unwrap_or(t);
+            return Some(LineError::PemBlock(crate::error::Snippet::new(label)));
         };
         return Some(LineError::PrivateKey(kind));
     }
     if line.starts_with(b"---- BEGIN SSH2") || line.starts_with(b"---- END SSH2") {
         if has(b"PRIVATE KEY") {
-            return Some(LineError::PrivateKey(PrivateKeyKind::Other));
+            return Some(LineError::PrivateKey(PrivateKeyKind::SshCom));
         }
         return Some(LineError::Rfc4716);
     }
@@ -496,7 +505,7 @@ pub(crate) fn block_kind(line: &[u8]) -> Option<LineError> {
         let kind = if line.starts_with(b"PuTTY") {
             PrivateKeyKind::Putty
         } else {
-            PrivateKeyKind::Other
+            PrivateKeyKind::Ssh1
         };
         return Some(LineError::PrivateKey(kind));
     }

@@ -46,7 +46,7 @@ use std::fmt;
 use crate::algorithm;
 use crate::checker::Checker;
 use crate::error::{Error, ErrorKind, LineError, UploadError};
-use crate::format::Format;
+use crate::format::{Format, PrivateKeyKind};
 use crate::line::{self, Line};
 use crate::policy::Policy;
 use crate::report::KeyReport;
@@ -275,6 +275,11 @@ fn bytes<'a>(input: &'a [u8], policy: &Policy, repairs: &mut Vec<Repair>) -> Res
         None => (input, false),
     };
     if let Some(kind) = not_text(input) {
+        // A private key is refused as one however it was saved: that it is
+        // exposed matters more than its encoding.
+        if let Some((n, k)) = private_key_in(input, kind) {
+            return Err(Error::new(UploadError::PrivateKey(k)).with_line(n));
+        }
         return Err(Error::new(kind));
     }
     if bom {
@@ -291,6 +296,37 @@ pub(crate) fn not_text(bytes: &[u8]) -> Option<UploadError> {
     }
     let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     is_binary(text).then_some(UploadError::Binary)
+}
+
+/// The first private key header among the lines of an input that is not
+/// UTF-8 text (its first 64 KiB): UTF-16 read as the ASCII it encodes, a
+/// binary file line by line (SSH-1's private key file starts with a line of
+/// text). The line number and the kind.
+pub(crate) fn private_key_in(input: &[u8], kind: UploadError) -> Option<(u64, PrivateKeyKind)> {
+    let head = &input[..input.len().min(64 * 1024)];
+    let decoded: Vec<u8>;
+    let text = match kind {
+        UploadError::Utf16 { big_endian } => {
+            let mark: &[u8] = if big_endian { b"\xfe\xff" } else { b"\xff\xfe" };
+            let body = head.strip_prefix(mark).unwrap_or(head);
+            // Anything but ASCII becomes a byte no header holds.
+            decoded = body
+                .chunks_exact(2)
+                .map(|p| {
+                    let (high, low) = if big_endian { (p[0], p[1]) } else { (p[1], p[0]) };
+                    if high == 0 && low.is_ascii() { low } else { 0xff }
+                })
+                .collect();
+            &decoded[..]
+        }
+        _ => head,
+    };
+    lines(text)
+        .into_iter()
+        .find_map(|(n, l)| match line::block_kind(trim(l)) {
+            Some(LineError::PrivateKey(k)) => Some((n, k)),
+            _ => None,
+        })
 }
 
 /// UTF-16 text: a byte-order mark (`FF FE`, `FE FF`), or ASCII text whose

@@ -26,6 +26,10 @@ fn every_published_code_is_unchanged() {
         ),
         (LineError::Rfc4716.into(), "line.rfc4716"),
         (LineError::PemPublicKey.into(), "line.pem"),
+        (
+            LineError::PemBlock(Snippet::new(b"CERTIFICATE")).into(),
+            "line.pem_block",
+        ),
         (LineError::Wrapped.into(), "line.wrapped"),
         (LineError::MissingKeyType.into(), "line.missing_type"),
         (LineError::MissingKeyData(rsa).into(), "line.missing_key"),

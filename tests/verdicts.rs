@@ -190,7 +190,17 @@ fn a_file_that_is_not_text_is_one_verdict() {
             state.to_le_bytes()[0]
         })
         .collect();
-    for (input, code) in [(utf16, "upload.utf16"), (binary, "upload.binary")] {
+    // A private key saved as UTF-16 is a private key first.
+    let private = "-----BEGIN OPENSSH PRIVATE KEY-----\r\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\r\n";
+    let mut private16 = vec![0xfe, 0xff];
+    for u in private.encode_utf16() {
+        private16.extend_from_slice(&u.to_be_bytes());
+    }
+    for (input, code) in [
+        (utf16, "upload.utf16"),
+        (binary, "upload.binary"),
+        (private16, "line.private_key"),
+    ] {
         let mut v = Checker::new(policy::STRICT);
         let mut events = Vec::new();
         let s = stream::check(&input[..], &mut v, |e| {
@@ -203,4 +213,27 @@ fn a_file_that_is_not_text_is_one_verdict() {
         assert_eq!(events, [(1, code)]);
         assert_eq!((s.valid, s.invalid), (0, 1));
     }
+}
+
+/// A PEM block without a key (an X.509 certificate) is named for what it
+/// is, once, not taken for a private key, and the lines after it are read.
+#[test]
+fn a_certificate_block_is_not_a_private_key() {
+    let input = format!(
+        "-----BEGIN CERTIFICATE-----\nMIIBLDCB36ADAgECAhQYWOsAZ9vtte/pCEwhnCzAq+pmgTAFBgMrZXAwDDEKMAgG\n-----END CERTIFICATE-----\n{}\n",
+        KEYS[0]
+    );
+    let mut v = Checker::new(policy::STRICT);
+    let mut events = Vec::new();
+    let s = stream::check(input.as_bytes(), &mut v, |e| {
+        if let Event::Invalid { line, error, .. } = e {
+            events.push((line, error.code(), error.to_string()));
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!((events[0].0, events[0].1), (1, "line.pem_block"));
+    assert!(events[0].2.contains("'CERTIFICATE'"), "{}", events[0].2);
+    assert_eq!((s.valid, s.invalid), (1, 1));
 }

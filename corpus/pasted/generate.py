@@ -76,6 +76,15 @@ def main():
         add(f"private-{p.name}.txt", p.read_bytes(), "upload.private_key", f"the private key {p.name}")
     add("private-after-public.txt", ed + "\n" + (PRIVATE / "ed25519").read_text(), "upload.private_key",
         "a public key line, then the private key pasted after it")
+    # SSH-1's binary private key file (no tool here writes one any more: its
+    # header line, then the binary body's layout with random numbers).
+    add("private-ssh1.txt", b"SSH PRIVATE KEY FILE FORMAT 1.1\n\x00" + b"\x00" * 4 + b"\x00" * 4 + b"\x00\x00\x04\x00"
+        + random.Random(1).randbytes(600), "upload.private_key",
+        "an SSH-1 private key file (binary after its first line)")
+    for order, bom in (("le", b"\xff\xfe"), ("be", b"\xfe\xff")):
+        add(f"private-utf16-{order}.txt", bom + (PRIVATE / "ed25519").read_text().replace("\n", "\r\n")
+            .encode("utf-16-" + order), "upload.private_key",
+            f"an OpenSSH private key saved as UTF-16 {order.upper()} (PowerShell's >): still a private key")
 
     # Encodings.
     add("bom-ed25519.txt", b"\xef\xbb\xbf" + ed.encode() + b"\n", "line.bom",
@@ -134,6 +143,11 @@ def main():
     add("known-hosts.txt", f"github.com,140.82.112.3 {ed}\n", "upload.known_hosts", "a known_hosts line")
     add("known-hosts-hashed.txt", f"|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= {ed}\n",
         "upload.known_hosts", "a hashed known_hosts line")
+    cert_body = base64.b64encode(random.Random(2).randbytes(300)).decode()
+    add("x509-certificate.txt", "-----BEGIN CERTIFICATE-----\n"
+        + "\n".join(cert_body[i:i + 64] for i in range(0, len(cert_body), 64))
+        + "\n-----END CERTIFICATE-----\n", "convert.pem_label",
+        "an X.509 certificate (TLS), which holds no SSH key and nothing secret: not called a private key")
     add("options.txt", f'no-pty,command="/usr/bin/backup" {ed}\n', "upload.options", "an authorized_keys line with options")
     add("options-typographic-quotes.txt", f"command=\u201c/usr/bin/backup\u201d {ed}\n", "upload.options",
         "options with typographic quotes, as a word processor writes them")

@@ -66,6 +66,10 @@ pub enum LineError {
     /// An RFC 4716 (`---- BEGIN SSH2 PUBLIC KEY ----`) block, as PuTTYgen writes.
     #[error("this is an RFC 4716 / PuTTY public key block; convert it to one OpenSSH line with `keyvet convert FILE`")]
     Rfc4716,
+    /// A PEM block that holds no key (`-----BEGIN CERTIFICATE-----`, ...),
+    /// with its label.
+    #[error("this is a PEM block labelled '{0}', which holds no SSH key; upload an OpenSSH public key (the .pub file)")]
+    PemBlock(Snippet),
     /// A PEM public key (`-----BEGIN PUBLIC KEY-----`, `BEGIN RSA PUBLIC KEY`).
     #[error("this is a PEM public key; convert it to an OpenSSH line with `keyvet convert FILE`")]
     PemPublicKey,
@@ -107,6 +111,7 @@ impl LineError {
             LineError::PrivateKey(_) => "line.private_key",
             LineError::Rfc4716 => "line.rfc4716",
             LineError::PemPublicKey => "line.pem",
+            LineError::PemBlock(_) => "line.pem_block",
             LineError::Wrapped => "line.wrapped",
             LineError::MissingKeyType => "line.missing_type",
             LineError::MissingKeyData(_) => "line.missing_key",

@@ -176,9 +176,14 @@ fn not_text(
     let kind = crate::vet::not_text(bytes).filter(|k| !matches!(k, UploadError::Binary) || bytes.len() >= 32)?;
     *block = Block::not_text();
     s.invalid += 1;
+    // A private key saved as UTF-16 is reported as a private key.
+    let error = match crate::vet::private_key_in(bytes, kind) {
+        Some((_, k)) => Error::new(LineError::PrivateKey(k)),
+        None => Error::new(kind),
+    };
     Some(f(Event::Invalid {
         line: number,
-        error: Error::new(kind).with_line(number),
+        error: error.with_line(number),
         findings: Findings::default(),
     }))
 }
@@ -246,7 +251,12 @@ impl Mode for CheckMode {
             Err(e) => {
                 if matches!(
                     e.kind(),
-                    ErrorKind::Line(LineError::PrivateKey(_) | LineError::Rfc4716 | LineError::PemPublicKey)
+                    ErrorKind::Line(
+                        LineError::PrivateKey(_)
+                            | LineError::Rfc4716
+                            | LineError::PemPublicKey
+                            | LineError::PemBlock(_)
+                    )
                 ) {
                     *block = Block::opened_by(bytes);
                 }
@@ -320,7 +330,7 @@ impl Mode for ListingMode {
             Err(e) => {
                 // The first line of a block: ssh-keygen reads it as a host
                 // name and more; say what it is instead (`line.private_key`,
-                // `line.rfc4716`, `line.pem`).
+                // `line.rfc4716`, `line.pem`, `line.pem_block`).
                 let starts = Block::opened_by(visible);
                 let e = if starts.is_open() {
                     v.check_line(bytes).err().unwrap_or(e)
