@@ -408,6 +408,14 @@ pub(crate) fn lookup(name: &[u8]) -> Option<&'static NameEntry> {
         .find(|e| e.name.len() == name.len() && e.name.as_bytes() == name)
 }
 
+/// Whether OpenSSH 9.2's `sshkey_type_from_name` knows a word: a type or
+/// signature name, or a plain type's short name in any case (`RSA`,
+/// `ecdsa`), as the known_hosts lookup of `ssh-keygen -F` reads it.
+pub(crate) fn is_openssh_type_name(name: &[u8]) -> bool {
+    const SHORT: [&str; 6] = ["RSA", "DSA", "ECDSA", "ED25519", "ECDSA-SK", "ED25519-SK"];
+    lookup(name).is_some_and(|e| e.openssh92) || SHORT.iter().any(|s| s.as_bytes().eq_ignore_ascii_case(name))
+}
+
 /// How a type string inside a key blob was matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BlobName {

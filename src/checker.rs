@@ -13,7 +13,9 @@ use crate::cert::Certificate;
 use crate::error::PolicyError;
 use crate::error::{Error, LineError};
 use crate::fingerprint::{Fingerprint, HashAlg};
+use crate::format::LineFormat;
 use crate::key::Key;
+use crate::known_hosts::{HostLine, Marker};
 use crate::line::{self, Line};
 use crate::policy::Policy;
 use crate::rules;
@@ -26,6 +28,8 @@ use crate::weak::{self, Blocklist};
 #[derive(Debug, Clone, Copy)]
 pub struct Checked<'l, 'b> {
     line: Line<'l>,
+    /// The marker and host field, for a known_hosts line.
+    host: Option<HostLine<'l>>,
     key: Key<'b>,
     /// The checker's findings (kept there, not copied with every line).
     findings: &'b Findings,
@@ -35,6 +39,12 @@ impl<'l, 'b> Checked<'l, 'b> {
     /// The parsed line.
     pub const fn line(&self) -> &Line<'l> {
         &self.line
+    }
+
+    /// The known_hosts line (marker and hosts), when the line was read as
+    /// one ([`Checker::check_host_line`], or [`LineFormat::Auto`]).
+    pub const fn host_line(&self) -> Option<&HostLine<'l>> {
+        self.host.as_ref()
     }
 
     /// The parsed key or certificate.
@@ -99,6 +109,8 @@ pub struct Checker {
     screener: Screener,
     /// Weak-key findings of the last check, rejected or not.
     findings: Findings,
+    /// The grammar of [`Checker::check_file_line`].
+    format: LineFormat,
 }
 
 impl Checker {
@@ -110,7 +122,78 @@ impl Checker {
             scratch: Vec::new(),
             screener: Screener::default(),
             findings: Findings::default(),
+            format: LineFormat::AuthorizedKeys,
         }
+    }
+
+    /// The grammar [`Checker::check_file_line`] reads lines with (by
+    /// default [`LineFormat::AuthorizedKeys`]).
+    #[must_use]
+    pub const fn with_line_format(mut self, format: LineFormat) -> Checker {
+        self.format = format;
+        self
+    }
+
+    /// The grammar of [`Checker::check_file_line`].
+    pub const fn line_format(&self) -> LineFormat {
+        self.format
+    }
+
+    /// Checks a line of a key file in the checker's [`LineFormat`]: an
+    /// authorized_keys line ([`Checker::check_line`]) or a known_hosts line
+    /// ([`Checker::check_host_line`]), or either, decided by content.
+    ///
+    /// # Errors
+    /// The first rule the line breaks, in the grammar it was read with.
+    pub fn check_file_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        let known_hosts = match self.format {
+            LineFormat::AuthorizedKeys => false,
+            LineFormat::KnownHosts => true,
+            LineFormat::Auto => looks_like_known_hosts(line),
+        };
+        if known_hosts {
+            self.check_host_line(line)
+        } else {
+            self.check_line(line)
+        }
+    }
+
+    /// Parses and checks one known_hosts line: the marker and the host
+    /// field (with [`HostLine::lint`]'s rules when the policy has
+    /// `strict_options`), then the key as in a public key file. A
+    /// `@revoked` key is only checked to be a well-formed key OpenSSH reads
+    /// (revoking a weak or short key is right, not a mistake).
+    ///
+    /// ```
+    /// use keyvet::{Checker, policy};
+    /// use keyvet::known_hosts::Marker;
+    /// let mut v = Checker::new(policy::STRICT);
+    /// let line = b"@revoked old.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy";
+    /// let c = v.check_host_line(line).unwrap();
+    /// assert_eq!(c.host_line().unwrap().marker(), Some(Marker::Revoked));
+    /// assert_eq!(v.check_host_line(b"old.example.com,").unwrap_err().code(), "known_hosts.missing_key");
+    /// ```
+    ///
+    /// # Errors
+    /// The first rule the line breaks, with its position.
+    pub fn check_host_line<'l>(&mut self, line: &'l [u8]) -> Result<Checked<'l, '_>, Error> {
+        let line = self.start(line)?;
+        let parsed = HostLine::parse(line)?;
+        if self.policy.strict_options {
+            parsed.lint()?;
+        }
+        let key_line = *parsed.key();
+        let revoked = parsed.marker() == Some(Marker::Revoked);
+        let keep = self.policy;
+        if revoked {
+            self.policy = revocation_policy(&keep);
+        }
+        let checked = rules::line(&key_line, &self.policy).and_then(|()| self.key_of(&key_line).map(|_| ()));
+        self.policy = keep;
+        checked?;
+        let mut c = self.finish(key_line)?;
+        c.host = Some(parsed);
+        Ok(c)
     }
 
     /// The policy.
@@ -159,6 +242,7 @@ impl Checker {
         let (key, findings) = self.key_of(&parsed)?;
         Ok(Checked {
             line: parsed,
+            host: None,
             key,
             findings,
         })
@@ -261,6 +345,7 @@ impl Checker {
         let key = Key::parse(&self.buf)?;
         Ok(Checked {
             line: l,
+            host: None,
             key,
             findings: &self.findings,
         })
@@ -383,4 +468,43 @@ fn verify_signature(c: &Certificate<'_>) -> Result<(), Error> {
         what: "verify certificate signatures",
     }));
     verified.map_err(|k| Error::in_blob(k, at, "cert.signature"))
+}
+
+/// What a `@revoked` key is checked against: OpenSSH's rules (a key OpenSSH
+/// reads), with the policy's limits on sizes and its line reading.
+fn revocation_policy(p: &Policy) -> Policy {
+    Policy {
+        max_line_len: p.max_line_len,
+        max_blob_len: p.max_blob_len,
+        nul_ends_line: p.nul_ends_line,
+        strict_comment: p.strict_comment,
+        ..crate::policy::OPENSSH
+    }
+}
+
+/// [`LineFormat::Auto`]'s rule: a marker or hashed host first; or a line
+/// that is not an authorized_keys line (so every valid one keeps its
+/// meaning) whose first field is printable ASCII without `=` or `"` (as
+/// options have) and names a host: one of its comma-separated patterns
+/// holds a dot, a colon, a bracket or a wildcard, or is `localhost`. A
+/// mistyped option (`no-ptty`) stays an authorized_keys error.
+fn looks_like_known_hosts(line: &[u8]) -> bool {
+    let s = &line[line::first_nonblank(line)..];
+    match s.first() {
+        Some(b'@' | b'|') => return true,
+        None | Some(b'#') => return false,
+        _ => {}
+    }
+    let first = &s[..s.iter().position(|b| *b == b' ' || *b == b'\t').unwrap_or(s.len())];
+    if crate::algorithm::lookup(first).is_some()
+        || !first.iter().all(u8::is_ascii_graphic)
+        || first.iter().any(|b| matches!(b, b'=' | b'"'))
+    {
+        return false;
+    }
+    let names_a_host = first.split(|b| *b == b',').any(|p| {
+        let p = p.strip_prefix(b"!").unwrap_or(p);
+        p == b"localhost" || p.iter().any(|b| matches!(b, b'.' | b':' | b'[' | b'*' | b'?'))
+    });
+    names_a_host && Line::parse(line).is_err()
 }

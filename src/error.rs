@@ -10,6 +10,7 @@ use std::fmt;
 mod base64;
 mod cert;
 mod convert;
+mod hosts;
 mod key;
 mod line;
 mod options;
@@ -21,6 +22,7 @@ mod wire;
 pub use base64::Base64Error;
 pub use cert::{CertError, CertList};
 pub use convert::ConvertError;
+pub use hosts::HostsError;
 pub use key::KeyError;
 pub use line::LineError;
 pub use options::OptionError;
@@ -102,6 +104,9 @@ pub enum ErrorKind {
     /// authorized_keys options (`options.*`).
     #[error(transparent)]
     Options(#[from] OptionError),
+    /// The marker and host field of a known_hosts line (`known_hosts.*`).
+    #[error(transparent)]
+    Hosts(#[from] HostsError),
     /// The base64 key data (`base64.*`, `blob.too_large`).
     #[error(transparent)]
     Base64(#[from] Base64Error),
@@ -135,6 +140,7 @@ impl ErrorKind {
         match self {
             ErrorKind::Line(e) => e.code(),
             ErrorKind::Options(e) => e.code(),
+            ErrorKind::Hosts(e) => e.code(),
             ErrorKind::Base64(e) => e.code(),
             ErrorKind::Wire(e) => e.code(),
             ErrorKind::Key(e) => e.code(),

@@ -139,3 +139,32 @@ impl fmt::Display for Format {
         })
     }
 }
+
+/// Which grammar the lines of a key file follow, for
+/// [`crate::Checker::check_file_line`].
+///
+/// ```
+/// use keyvet::{Checker, LineFormat, policy};
+/// let mut v = Checker::new(policy::STRICT).with_line_format(LineFormat::Auto);
+/// let line = b"github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN26lGK9sPKZNH3Q5d1Mp/oI/V+Sj9sgMwdh85CkH5Iy";
+/// assert!(v.check_file_line(line).unwrap().host_line().is_some());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineFormat {
+    /// Decided per line, by content: a line that starts with a marker
+    /// (`@`) or a hashed host (`|`) is a known_hosts line; so is a line that
+    /// is not an authorized_keys line and whose first field names a host
+    /// (a pattern with a dot, colon, bracket or wildcard, or `localhost`:
+    /// `github.com ssh-ed25519 ...`). Every other line is an
+    /// authorized_keys line: valid ones keep their meaning, and a mistyped
+    /// option (`no-ptty`) is reported as one. A host named by a single
+    /// word such as `myserver` needs [`LineFormat::KnownHosts`].
+    Auto,
+    /// authorized_keys lines (and public key files): `[options] type base64
+    /// [comment]`. The default: a server that manages authorized_keys never
+    /// takes a known_hosts line for a valid key.
+    #[default]
+    AuthorizedKeys,
+    /// known_hosts lines: `[marker] hosts type base64 [comment]`.
+    KnownHosts,
+}

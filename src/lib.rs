@@ -74,6 +74,7 @@ mod error;
 pub mod fingerprint;
 mod format;
 mod key;
+pub mod known_hosts;
 pub mod line;
 pub mod listing;
 pub mod login;
@@ -97,11 +98,11 @@ pub use checker::{Checked, Checker};
 #[cfg(feature = "ec")]
 pub use ec::check_point as check_ec_point;
 pub use error::{
-    Base64Error, BlobPosition, CertError, CertList, ConvertError, Error, ErrorKind, KeyError, LineError, OptionError,
-    PolicyError, Snippet, UploadError, WeakError, WireError,
+    Base64Error, BlobPosition, CertError, CertList, ConvertError, Error, ErrorKind, HostsError, KeyError, LineError,
+    OptionError, PolicyError, Snippet, UploadError, WeakError, WireError,
 };
 pub use fingerprint::{Fingerprint, HashAlg};
-pub use format::{Format, PrivateKeyKind};
+pub use format::{Format, LineFormat, PrivateKeyKind};
 pub use key::{
     DsaKey, ED25519_KEY_LEN, EcdsaKey, Ed25519Key, Key, KeyData, MLDSA44_ED25519_KEY_LEN, MlDsa44Ed25519Key,
     OPENSSH_MIN_RSA_BITS, PlainKey, PublicKey, RsaKey, SkKey,

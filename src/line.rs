@@ -204,6 +204,19 @@ impl<'a> Line<'a> {
         parse_key_part(s, i, None, None).map(|l| l.with_cr(cr))
     }
 
+    /// The key part of a line whose leading field (a known_hosts host
+    /// field, `prefix`) has been read: `type base64 [comment]` at `at` of
+    /// the line `s` (already without its line end; `cr`: it had a CR).
+    pub(crate) fn parse_key_after(s: &'a [u8], at: usize, prefix: &'a [u8], cr: bool) -> Result<Line<'a>, Error> {
+        let first = token(&s[at..]).map(|(_, t)| t).unwrap_or(&[]);
+        if algorithm::lookup(first).is_none()
+            && let Some((kind, err_at)) = diagnose(s, at, first)
+        {
+            return Err(Error::at_byte(kind, err_at));
+        }
+        parse_key_part(s, at, None, Some(prefix)).map(|l| l.with_cr(cr))
+    }
+
     /// Parses a line the way `ssh-keygen -l` reads it: a key at the start of
     /// the line, or else after one leading field (a known_hosts host list or
     /// authorized_keys options, not checked), separated by one blank.

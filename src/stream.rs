@@ -99,7 +99,8 @@ pub enum Source<'a> {
 }
 
 /// Checks every key line of `input` (blank and `#` lines are skipped) and
-/// calls `f` for each. A pasted PEM or RFC 4716 block is one invalid line:
+/// calls `f` for each, in the checker's [`crate::LineFormat`]
+/// (authorized_keys lines unless it was set). A pasted PEM or RFC 4716 block is one invalid line:
 /// its first line is reported and the rest of the block skipped. An input
 /// without any key line is reported as [`LineError::EmptyInput`](crate::LineError::EmptyInput) at line 0.
 ///

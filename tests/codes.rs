@@ -2,8 +2,8 @@
 //! meaning or spelling once users match on it.
 
 use keyvet::{
-    Algorithm, Base64Error, CertError, CertList, ConvertError, ErrorKind, Format, KeyError, KeyType, LineError,
-    OptionError, PolicyError, PrivateKeyKind, Snippet, WeakError, WireError,
+    Algorithm, Base64Error, CertError, CertList, ConvertError, ErrorKind, Format, HostsError, KeyError, KeyType,
+    LineError, OptionError, PolicyError, PrivateKeyKind, Snippet, WeakError, WireError,
 };
 use keyvet::{Curve, screening::Check};
 
@@ -269,6 +269,15 @@ fn every_published_code_is_unchanged() {
         (ConvertError::Unsupported("r").into(), "convert.unsupported"),
         (ConvertError::TooLarge { len: 2, max: 1 }.into(), "convert.too_large"),
         (ConvertError::NoKey.into(), "convert.no_key"),
+        (HostsError::Marker(s).into(), "known_hosts.marker"),
+        (HostsError::MissingKey.into(), "known_hosts.missing_key"),
+        (HostsError::Hash(s).into(), "known_hosts.hash"),
+        (HostsError::HashInList(s).into(), "known_hosts.hash_in_list"),
+        (HostsError::EmptyPattern.into(), "known_hosts.pattern.empty"),
+        (HostsError::PatternTooLong(1023).into(), "known_hosts.pattern.too_long"),
+        (HostsError::Port(s).into(), "known_hosts.pattern.port"),
+        (HostsError::OnlyNegated.into(), "known_hosts.pattern.only_negated"),
+        (HostsError::BadCharacter(s).into(), "known_hosts.pattern.character"),
     ];
     for (kind, code) in &pinned {
         assert_eq!(kind.code(), *code, "{kind:?}");

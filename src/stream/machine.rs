@@ -236,7 +236,7 @@ impl Mode for CheckMode {
             return Ok(());
         }
         let collect = v.policy().screening.checks.contains(Check::RsaSharedPrime);
-        match v.check_line(bytes) {
+        match v.check_file_line(bytes) {
             Ok(c) => {
                 s.valid += 1;
                 if collect && let KeyData::Rsa(r) = c.key().public_key().data() {
