@@ -80,6 +80,7 @@ pub mod listing;
 pub mod login;
 mod meter;
 pub mod policy;
+pub mod randomart;
 mod report;
 mod rules;
 pub mod screening;

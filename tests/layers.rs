@@ -24,6 +24,7 @@ const ENGINE: &[(&str, u8)] = &[
     ("ec", 2),
     ("fingerprint", 2),
     ("key", 2),
+    ("randomart", 2),
     ("known_hosts", 3),
     ("line", 3),
     ("policy", 4),
