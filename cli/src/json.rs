@@ -67,6 +67,29 @@ pub(crate) fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_
             out.write_all(b"]")?;
         }
     }
+    if let Some(h) = c.host_line() {
+        // A known_hosts line: its marker, and its hosts unless hashed.
+        out.write_all(b",\"marker\":")?;
+        match h.marker() {
+            Some(m) => write!(out, "\"{}\"", m.name())?,
+            None => out.write_all(b"null")?,
+        }
+        let hashed = matches!(h.hosts(), keyvet::known_hosts::Hosts::Hashed(_));
+        out.write_all(b",\"hosts\":")?;
+        if hashed {
+            out.write_all(b"null")?;
+        } else {
+            out.write_all(b"[")?;
+            for (i, p) in h.patterns().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                string(out, p)?;
+            }
+            out.write_all(b"]")?;
+        }
+        write!(out, ",\"hashed\":{hashed}")?;
+    }
     out.write_all(b",\"findings\":")?;
     findings(out, c.findings())?;
     out.write_all(b"}\n")

@@ -1,7 +1,9 @@
-//! The `keyvet` command: `check` and `fingerprint`.
+//! The `keyvet` command.
 //!
 //! Exit status: 0 when every key line is valid, 1 when any is invalid (an
 //! input without any key line counts as invalid), 2 on usage or I/O errors.
+//! The ssh-keygen drop-ins (`fingerprint --policy openssh`, `inspect`,
+//! `known-hosts find`) exit as ssh-keygen does: 255 where it fails.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -14,7 +16,10 @@ use keyvet::{Checker, HashAlg, Policy, policy};
 use keyvet_cloud::Provider;
 
 mod import;
+mod inspect;
 mod json;
+mod known_hosts;
+mod output;
 
 /// Validate and fingerprint SSH public keys.
 #[derive(Debug, Parser)]
@@ -31,6 +36,18 @@ enum Command {
         /// One JSON object per key line (JSON Lines).
         #[arg(long)]
         json: bool,
+        /// The grammar of the lines: `auto` decides per line (a marker, a
+        /// hashed host, or a host field before a key type make a
+        /// known_hosts line; the rest are authorized_keys lines).
+        #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+        format: FormatArg,
+        /// Print only invalid lines and warnings, and no summary.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print a summary to standard error at the end (printed anyway
+        /// when standard error is a terminal, unless `-q`).
+        #[arg(long)]
+        summary: bool,
         #[command(flatten)]
         policy: PolicyOpts,
         #[command(flatten)]
@@ -39,11 +56,24 @@ enum Command {
         files: Vec<String>,
     },
     /// Print `ssh-keygen -l` lines for every valid key; invalid lines go to
-    /// standard error.
+    /// standard error. With `--policy openssh`, the drop-in for
+    /// `ssh-keygen -l [-E md5] -f FILE`: the same standard output and exit
+    /// status (0 when a key was printed, 255 when a file holds none).
     Fingerprint {
         /// Hash: sha256 (default) or md5.
         #[arg(short = 'E', value_enum, default_value_t = HashArg::Sha256)]
         hash: HashArg,
+        /// A file to read, as ssh-keygen's `-f` (repeatable; read before
+        /// the FILES).
+        #[arg(short = 'f', value_name = "FILE")]
+        file: Vec<String>,
+        /// One JSON object per line (JSON Lines), the objects of `check
+        /// --json`.
+        #[arg(long)]
+        json: bool,
+        /// Say nothing on standard error about lines without a key.
+        #[arg(short, long)]
+        quiet: bool,
         #[command(flatten)]
         policy: PolicyOpts,
         #[command(flatten)]
@@ -51,6 +81,37 @@ enum Command {
         /// Files to read; standard input when none or `-`.
         files: Vec<String>,
     },
+    /// Show certificates as `ssh-keygen -L` does (byte for byte), and keys
+    /// with their size and fingerprints; `-v`: the `ssh-keygen -lv` listing
+    /// and randomart. Exit status as ssh-keygen's: 0, 1 when an input has no
+    /// key or certificate, 255 when one cannot be read.
+    Inspect {
+        /// One JSON object per key or certificate line (JSON Lines).
+        #[arg(long)]
+        json: bool,
+        /// `ssh-keygen -lv`: the listing line and the randomart of every key.
+        #[arg(short = 'v', long)]
+        verbose: bool,
+        /// Hash of the fingerprints shown: sha256 (default) or md5.
+        #[arg(short = 'E', value_enum, default_value_t = HashArg::Sha256)]
+        hash: HashArg,
+        /// Files to read; standard input when none or `-`.
+        files: Vec<String>,
+    },
+    /// known_hosts files: find the lines for a host, as `ssh-keygen -F`.
+    KnownHosts {
+        #[command(subcommand)]
+        command: KnownHostsCommand,
+    },
+    /// Print a shell completion script, e.g. `keyvet completions bash >
+    /// /usr/share/bash-completion/completions/keyvet`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `keyvet man >
+    /// /usr/local/share/man/man1/keyvet.1`.
+    Man,
     /// Serve cloud ImportKeyPair requests: prints the API's response body
     /// for each, as one JSON line.
     #[command(group(clap::ArgGroup::new("mode").required(true).args(["requests", "name"])))]
@@ -145,6 +206,36 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum KnownHostsCommand {
+    /// Print the lines of a known_hosts file that are for HOST, each after
+    /// a `# Host HOST found: line N` header, exactly as `ssh-keygen -F HOST
+    /// -f FILE` (hashed hosts, patterns, negation, `[host]:port` and
+    /// markers included). Exit status 0 when a line was found, 1 when none
+    /// was, 255 when the file cannot be read.
+    Find {
+        /// No `# Host ... found` headers.
+        #[arg(short, long)]
+        quiet: bool,
+        /// The known_hosts file, as ssh-keygen's `-f`.
+        #[arg(short = 'f', value_name = "FILE", conflicts_with = "file")]
+        file_opt: Option<String>,
+        /// The host as ssh looks it up: `name`, or `[name]:port` for a port
+        /// other than 22.
+        host: String,
+        /// The known_hosts file (default: ~/.ssh/known_hosts).
+        file: Option<String>,
+    },
+}
+
+/// The grammar of `check`'s lines.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    AuthorizedKeys,
+    KnownHosts,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum KeyTypeArg {
     Rsa,
@@ -161,6 +252,14 @@ fn provider_arg(keep: fn(&Provider) -> bool) -> impl clap::builder::TypedValuePa
         .try_map(|id| keyvet_cloud::by_id(&id).ok_or_else(|| format!("unknown API {id}")))
 }
 
+/// A thread count from 1 to 256 (more threads than that only cost memory).
+fn parse_jobs(s: &str) -> Result<u16, String> {
+    match s.parse::<u64>() {
+        Ok(n @ 1..=256) => Ok(u16::try_from(n).unwrap_or(256)),
+        _ => Err(format!("{s} is not a thread count in 1..=256")),
+    }
+}
+
 fn parse_tag(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) => Ok((k.to_string(), v.to_string())),
@@ -171,17 +270,17 @@ fn parse_tag(s: &str) -> Result<(String, String), String> {
 /// How many threads check lines.
 #[derive(Debug, clap::Args)]
 struct JobsOpt {
-    /// Worker threads (default: one per core). The output is the same, in
-    /// the same order, for any number.
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    /// Worker threads, 1 to 256 (default: one per core). The output is the
+    /// same, in the same order, for any number.
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
+    jobs: Option<u16>,
 }
 
 impl JobsOpt {
     fn parallel(&self) -> Parallel {
         let mut p = Parallel::all_cores();
         if let Some(n) = self.jobs {
-            p.threads = n.max(1);
+            p.threads = usize::from(n.max(1));
         }
         p
     }
@@ -260,7 +359,7 @@ impl PolicyOpts {
         let blocklist = match &self.blocklist {
             None => None,
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                let text = std::fs::read_to_string(path).map_err(|e| output::describe(path, &e))?;
                 let bl = keyvet::weak::Blocklist::parse(&text).map_err(|e| format!("{path}: {e}"))?;
                 p.screening.checks = p.screening.checks.with(Check::Blocklist);
                 Some(std::sync::Arc::new(bl))
@@ -296,12 +395,18 @@ enum HashArg {
 struct Outcome {
     invalid: bool,
     io_error: bool,
+    /// ssh-keygen would have failed (`fatal()`): exit 255.
+    fatal: bool,
+    /// Lines with a key, and lines without one, over all inputs.
+    valid_lines: u64,
+    invalid_lines: u64,
+    inputs: u64,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(output::Stdout(stdout.lock()));
     let build = |opts: &PolicyOpts| match opts.build() {
         Ok(x) => Some(x),
         Err(e) => {
@@ -312,6 +417,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check {
             json,
+            format,
+            quiet,
+            summary,
             policy,
             jobs,
             files,
@@ -319,7 +427,13 @@ fn main() -> ExitCode {
             let Some((policy, blocklist)) = build(&policy) else {
                 return ExitCode::from(2);
             };
-            let v = validator(policy, &blocklist);
+            let format = match format {
+                FormatArg::Auto => keyvet::LineFormat::Auto,
+                FormatArg::AuthorizedKeys => keyvet::LineFormat::AuthorizedKeys,
+                FormatArg::KnownHosts => keyvet::LineFormat::KnownHosts,
+            };
+            let v = validator(policy, &blocklist).with_line_format(format);
+            let show = Show { json, quiet };
             let par = jobs.parallel();
             let mut batch = Batch::new();
             let mut names = Vec::new();
@@ -328,24 +442,41 @@ fn main() -> ExitCode {
                 |name, input, out, o| {
                     let source = u32::try_from(names.len()).unwrap_or(u32::MAX);
                     names.push(name.to_owned());
-                    check(name, input, out, o, &v, par, source, &mut batch, json)
+                    check(name, input, out, o, &v, par, source, &mut batch, show)
                 },
                 &mut out,
             )
             .and_then(|mut o| {
                 shared_primes(&batch, &names, policy.screening.severity, json, &mut out, &mut o)?;
+                use std::io::IsTerminal;
+                if summary || (!quiet && !json && io::stderr().is_terminal()) {
+                    out.flush()?;
+                    eprintln!(
+                        "keyvet: {} valid, {} invalid in {} input{}",
+                        o.valid_lines,
+                        o.invalid_lines,
+                        o.inputs,
+                        if o.inputs == 1 { "" } else { "s" }
+                    );
+                }
                 Ok(o)
             })
         }
         Command::Fingerprint {
             hash,
+            file,
+            json,
+            quiet,
             policy,
             jobs,
             files,
         } => {
+            let dropin = matches!(policy.policy, PolicyArg::Openssh);
             let Some((policy, blocklist)) = build(&policy) else {
                 return ExitCode::from(2);
             };
+            let files: Vec<String> = file.into_iter().chain(files).collect();
+            let show = Show { json, quiet };
             let alg = match hash {
                 HashArg::Sha256 => HashAlg::Sha256,
                 HashArg::Md5 => HashAlg::Md5,
@@ -354,9 +485,70 @@ fn main() -> ExitCode {
             let par = jobs.parallel();
             run(
                 &files,
-                |name, input, out, o| fingerprint(name, input, out, o, &v, par, alg),
+                |name, input, out, o| fingerprint(name, input, out, o, &v, par, alg, show, dropin),
                 &mut out,
             )
+            .map(|mut o| {
+                if dropin {
+                    // ssh-keygen -l: success when a key was printed.
+                    o.fatal |= o.io_error;
+                    o.invalid = false;
+                    o.io_error = false;
+                }
+                o
+            })
+        }
+        Command::KnownHosts {
+            command:
+                KnownHostsCommand::Find {
+                    quiet,
+                    file_opt,
+                    host,
+                    file,
+                },
+        } => {
+            let Some(path) = file_opt.or(file).or_else(known_hosts::default_file) else {
+                eprintln!("keyvet: no known_hosts file given, and HOME is not set");
+                return ExitCode::from(255);
+            };
+            let found = known_hosts::find(&host, &path, quiet, &mut out);
+            let flushed = out.flush();
+            return match (found, flushed) {
+                (Err(e), _) | (Ok(_), Err(e)) => {
+                    eprintln!("keyvet: {}", output::describe(&path, &e));
+                    ExitCode::from(255)
+                }
+                (Ok(known_hosts::Found::Yes), Ok(())) => ExitCode::SUCCESS,
+                (Ok(known_hosts::Found::No), Ok(())) => ExitCode::from(1),
+                (Ok(known_hosts::Found::Unreadable), Ok(())) => ExitCode::from(255),
+            };
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "keyvet", &mut out);
+            Ok(Outcome::default())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut out).map(|()| Outcome::default())
+        }
+        Command::Inspect {
+            json,
+            verbose,
+            hash,
+            files,
+        } => {
+            let hash = match hash {
+                HashArg::Sha256 => HashAlg::Sha256,
+                HashArg::Md5 => HashAlg::Md5,
+            };
+            let args = inspect::InspectArgs {
+                json,
+                verbose,
+                hash,
+                files,
+            };
+            return inspect::main(&args, &mut out);
         }
         Command::Import {
             profile,
@@ -398,6 +590,7 @@ fn main() -> ExitCode {
             import::run(&args, &mut out).map(|all_ok| Outcome {
                 invalid: !all_ok,
                 io_error: false,
+                ..Outcome::default()
             })
         }
         Command::Convert { policy, file } => convert(file.as_deref().unwrap_or("-"), policy.policy(), &mut out),
@@ -449,6 +642,7 @@ fn main() -> ExitCode {
             writeln!(out, "{body}").map(|()| Outcome {
                 invalid: !ok,
                 io_error: false,
+                ..Outcome::default()
             })
         }
     };
@@ -456,9 +650,10 @@ fn main() -> ExitCode {
     match (result, flushed) {
         (Err(e), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         (Err(e), _) | (Ok(_), Err(e)) => {
-            eprintln!("keyvet: {e}");
+            eprintln!("keyvet: {}", output::Reason(&e));
             ExitCode::from(2)
         }
+        (Ok(o), Ok(())) if o.fatal => ExitCode::from(255),
         (Ok(o), Ok(())) if o.io_error => ExitCode::from(2),
         (Ok(o), Ok(())) if o.invalid => ExitCode::from(1),
         (Ok(_), Ok(())) => ExitCode::SUCCESS,
@@ -484,6 +679,7 @@ fn run<W: Write>(
     let stdin_only = [String::from("-")];
     let files = if files.is_empty() { &stdin_only[..] } else { files };
     for name in files {
+        o.inputs += 1;
         if name == "-" {
             let stdin = io::stdin();
             let mut lock = stdin.lock();
@@ -498,15 +694,15 @@ fn run<W: Write>(
         match File::open(name) {
             Ok(mut f) => {
                 if let Err(e) = handle(name, Input::Stream(&mut f), out, &mut o) {
-                    if e.kind() == io::ErrorKind::BrokenPipe {
+                    if e.kind() == io::ErrorKind::BrokenPipe || output::is_output(&e) {
                         return Err(e);
                     }
-                    eprintln!("keyvet: {name}: {e}");
+                    eprintln!("keyvet: {}", output::describe(name, &e));
                     o.io_error = true;
                 }
             }
             Err(e) => {
-                eprintln!("keyvet: {name}: {e}");
+                eprintln!("keyvet: {}", output::describe(name, &e));
                 o.io_error = true;
             }
         }
@@ -522,14 +718,28 @@ fn validator(policy: Policy, blocklist: &Option<std::sync::Arc<keyvet::weak::Blo
     }
 }
 
+/// How `check` and `fingerprint` print.
+#[derive(Debug, Clone, Copy)]
+struct Show {
+    json: bool,
+    quiet: bool,
+}
+
 /// Writes one event of `check` (on a worker thread).
-fn check_event(name: &str, json: bool, out: &mut Vec<u8>, event: Event<'_, '_, '_>) -> io::Result<()> {
+fn check_event(name: &str, show: Show, out: &mut Vec<u8>, event: Event<'_, '_, '_>) -> io::Result<()> {
+    let json = show.json;
     match event {
         Event::Key { line, checked, .. } => {
             if json {
                 json::valid(out, name, line, checked)
             } else {
-                writeln!(
+                if show.quiet {
+                    for f in checked.findings().iter() {
+                        writeln!(out, "{name}:{line}:   {f}")?;
+                    }
+                    return Ok(());
+                }
+                write!(
                     out,
                     "{name}:{line}: ok {} {} {} {}",
                     checked.algorithm(),
@@ -537,6 +747,18 @@ fn check_event(name: &str, json: bool, out: &mut Vec<u8>, event: Event<'_, '_, '
                     checked.sha256(),
                     Escaped(checked.line().comment_bytes().unwrap_or(b"")),
                 )?;
+                if let Some(h) = checked.host_line() {
+                    // A known_hosts line: say so, with its marker and hosts.
+                    out.write_all(b" [known_hosts")?;
+                    if let Some(m) = h.marker() {
+                        write!(out, " {m}")?;
+                    }
+                    match h.hosts() {
+                        keyvet::known_hosts::Hosts::Hashed(_) => out.write_all(b" hashed host]")?,
+                        keyvet::known_hosts::Hosts::Patterns(p) => write!(out, " {}]", Escaped(p))?,
+                    }
+                }
+                out.write_all(b"\n")?;
                 for f in checked.findings().iter() {
                     writeln!(out, "{name}:{line}:   {f}")?;
                 }
@@ -576,7 +798,7 @@ fn check<W: Write>(
     par: Parallel,
     source: u32,
     batch: &mut Batch,
-    json: bool,
+    show: Show,
 ) -> io::Result<()> {
     let summary = match input {
         Input::Terminal(lock) => {
@@ -584,7 +806,7 @@ fn check<W: Write>(
             let mut line = Vec::new();
             stream::check_into(lock, &mut v, source, batch, |event| {
                 line.clear();
-                check_event(name, json, &mut line, event)?;
+                check_event(name, show, &mut line, event)?;
                 out.write_all(&line)?;
                 out.flush()
             })?
@@ -596,11 +818,13 @@ fn check<W: Write>(
             source,
             batch,
             Vec::new,
-            |acc, event| check_event(name, json, acc, event),
+            |acc, event| check_event(name, show, acc, event),
             |acc| out.write_all(&acc),
         )?,
     };
     o.invalid |= summary.invalid > 0;
+    o.valid_lines += summary.valid;
+    o.invalid_lines += summary.invalid;
     Ok(())
 }
 
@@ -644,14 +868,26 @@ struct Printed {
     err: Vec<u8>,
 }
 
-fn fingerprint_event(name: &str, alg: HashAlg, p: &mut Printed, event: Event<'_, '_, '_>) -> io::Result<()> {
+fn fingerprint_event(
+    name: &str,
+    alg: HashAlg,
+    show: Show,
+    p: &mut Printed,
+    event: Event<'_, '_, '_>,
+) -> io::Result<()> {
     match event {
+        Event::Key { line, checked, .. } if show.json => json::valid(&mut p.out, name, line, checked),
+        Event::Invalid { line, error, findings } if show.json => {
+            json::invalid(&mut p.out, name, line, &error, &findings)
+        }
         Event::Key { checked, comment, .. } => writeln!(p.out, "{}", checked.listing_line_with(alg, comment)),
+        Event::Invalid { .. } if show.quiet => Ok(()),
         Event::Invalid { error, .. } => writeln!(p.err, "{name}: {error} [{}]", error.code()),
         _ => Ok(()),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fingerprint<W: Write>(
     name: &str,
     input: Input<'_>,
@@ -660,6 +896,8 @@ fn fingerprint<W: Write>(
     v: &Checker,
     par: Parallel,
     alg: HashAlg,
+    show: Show,
+    dropin: bool,
 ) -> io::Result<()> {
     let mut emit = |p: Printed| -> io::Result<()> {
         out.write_all(&p.out)?;
@@ -678,7 +916,7 @@ fn fingerprint<W: Write>(
             let mut v = v.clone();
             stream::listing(lock, Source::Stdin, &mut v, |event| {
                 let mut p = Printed::default();
-                fingerprint_event(name, alg, &mut p, event)?;
+                fingerprint_event(name, alg, show, &mut p, event)?;
                 emit(p)
             })?
         }
@@ -691,12 +929,21 @@ fn fingerprint<W: Write>(
                 v,
                 par,
                 Printed::default,
-                |p, event| fingerprint_event(name, alg, p, event),
+                |p, event| fingerprint_event(name, alg, show, p, event),
                 emit,
             )?
         }
     };
     o.invalid |= summary.invalid > 0;
+    o.valid_lines += summary.valid;
+    o.invalid_lines += summary.invalid;
+    if dropin && summary.valid == 0 {
+        // ssh-keygen -l's fatal error, in its words.
+        let path = if name == "-" { "(stdin)" } else { name };
+        out.flush()?;
+        eprintln!("{path} is not a public key file.");
+        o.fatal = true;
+    }
     Ok(())
 }
 
@@ -711,7 +958,7 @@ fn read_upload(name: &str, max: usize) -> io::Result<zeroize::Zeroizing<Vec<u8>>
         io::stdin().lock().take(limit).read_to_end(&mut buf)?;
     } else {
         File::open(name)
-            .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?
+            .map_err(|e| io::Error::new(e.kind(), output::describe(name, &e)))?
             .take(limit)
             .read_to_end(&mut buf)?;
     }
@@ -720,7 +967,9 @@ fn read_upload(name: &str, max: usize) -> io::Result<zeroize::Zeroizing<Vec<u8>>
 
 /// [`read_upload`], with an I/O error said on standard error.
 fn upload(name: &str, max: usize) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-    read_upload(name, max).map_err(|e| eprintln!("keyvet: {e}")).ok()
+    read_upload(name, max)
+        .map_err(|e| eprintln!("keyvet: {}", output::Reason(&e)))
+        .ok()
 }
 
 /// `keyvet vet`: one upload, one verdict.
@@ -729,6 +978,7 @@ fn vet<W: Write>(name: &str, checker: &Checker, json: bool, out: &mut W) -> io::
         return Ok(Outcome {
             invalid: false,
             io_error: true,
+            ..Outcome::default()
         });
     };
     let verdict = keyvet::vet::vet_with(&buf, checker);
@@ -765,7 +1015,7 @@ fn vet<W: Write>(name: &str, checker: &Checker, json: bool, out: &mut W) -> io::
     }
     Ok(Outcome {
         invalid,
-        io_error: false,
+        ..Outcome::default()
     })
 }
 
@@ -774,6 +1024,7 @@ fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outc
         return Ok(Outcome {
             invalid: false,
             io_error: true,
+            ..Outcome::default()
         });
     };
     let invalid = |e: keyvet::Error| {
@@ -781,6 +1032,7 @@ fn convert<W: Write>(name: &str, policy: Policy, out: &mut W) -> io::Result<Outc
         Ok(Outcome {
             invalid: true,
             io_error: false,
+            ..Outcome::default()
         })
     };
     let c = match keyvet::convert::to_openssh(&buf) {

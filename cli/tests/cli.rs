@@ -137,11 +137,118 @@ fn fingerprint_prints_ssh_keygen_lines() {
 #[test]
 fn fingerprint_reports_bad_lines_on_stderr() {
     let input = format!("{ED} good\nssh-rsa AAAA bad\n");
+    // The ssh-keygen drop-in: a key was printed, so success.
     let out = keyvet(&["fingerprint", "--policy", "openssh"], input.as_bytes());
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout.clone()).unwrap().lines().count(), 1);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("line 2"), "{err}");
+    // -q: nothing said about the skipped line.
+    let quiet = keyvet(&["fingerprint", "-q", "--policy", "openssh"], input.as_bytes());
+    assert!(quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
+    assert_eq!(quiet.stdout, out.stdout);
+    // strict keeps check's rule: any invalid line fails.
+    let strict = keyvet(&["fingerprint"], input.as_bytes());
+    assert_eq!(strict.status.code(), Some(1));
+    // No key at all: ssh-keygen's fatal error, its words and status.
+    let none = keyvet(&["fingerprint", "--policy", "openssh"], b"ssh-rsa AAAA bad\n");
+    assert_eq!(none.status.code(), Some(255));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("(stdin) is not a public key file."));
+}
+
+#[test]
+fn fingerprint_json_has_checks_objects() {
+    let input = format!("{ED} good\nssh-rsa AAAA bad\n");
+    let out = keyvet(&["fingerprint", "--json", "--policy", "openssh"], input.as_bytes());
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0]["valid"], true);
+    assert_eq!(v[0]["comment"], "good");
+    assert!(v[0]["sha256"].as_str().unwrap().starts_with("SHA256:"));
+    assert_eq!(v[1]["valid"], false);
+    assert_eq!(v[1]["line"], 2);
+    assert!(v[1]["error"]["code"].as_str().is_some());
+    let check = keyvet(&["check", "--json", "--policy", "openssh"], input.as_bytes());
+    let c = json_lines(&check);
+    let keys = |o: &serde_json::Value| o.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&v[0]), keys(&c[0]), "the same object shape as check");
+}
+
+#[test]
+fn check_quiet_and_summary() {
+    let input = format!("{ED} good\nssh-rsa AAAA bad\n{ED} again\n");
+    let out = keyvet(&["check", "-q", "--policy", "openssh"], input.as_bytes());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("line 2"), "{text}");
+    assert!(out.stderr.is_empty());
+    let out = keyvet(&["check", "--summary", "--policy", "openssh"], input.as_bytes());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "keyvet: 2 valid, 1 invalid in 1 input\n"
+    );
+}
+
+#[test]
+fn io_errors_name_the_path_or_standard_output() {
+    let out = keyvet(&["check", "/nonexistent/keys.pub"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "keyvet: /nonexistent/keys.pub: No such file or directory\n"
+    );
+    // A full disk on standard output is blamed on standard output.
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .args(["check", "--policy", "openssh", "-"])
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(format!("{ED} me\n").as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "keyvet: standard output: No space left on device\n"
+    );
+}
+
+#[test]
+fn jobs_are_bounded() {
+    for n in ["0", "257", "100000", "18446744073709551615"] {
+        let out = keyvet(&["check", "-j", n], b"");
+        assert_eq!(out.status.code(), Some(2), "-j {n}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("1..=256"), "-j {n}");
+    }
+    let out = keyvet(
+        &["check", "-j", "256", "--policy", "openssh"],
+        format!("{ED} me\n").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definitions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = keyvet(&["completions", shell], b"");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in ["known-hosts", "fingerprint", "--policy"] {
+            assert!(text.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let man = keyvet(&["man"], b"");
+    let text = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        text.starts_with(".ie") || text.contains(".TH keyvet"),
+        "{}",
+        &text[..80.min(text.len())]
+    );
+    assert!(text.contains("known\\-hosts"), "the subcommands are listed");
 }
 
 #[test]

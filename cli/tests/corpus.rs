@@ -142,3 +142,85 @@ fn cli_output_is_the_same_for_any_number_of_threads() {
         assert_eq!(run("3"), one, "{cmd:?}");
     }
 }
+
+/// `keyvet fingerprint --policy openssh` exits as `ssh-keygen -l -f FILE`
+/// did (0 when it printed a key, 255 when it found none) on every file of
+/// `corpus/MANIFEST.tsv` and every row of `corpus/conformance-keygen.tsv`
+/// (a row with a line number was run by ssh-keygen on that line alone),
+/// and prints the same standard output where ssh-keygen printed keys.
+#[test]
+fn fingerprint_exits_as_ssh_keygen_on_every_corpus_and_conformance_file() {
+    let root = corpus_root();
+    let tmp = std::env::temp_dir().join(format!("keyvet-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut runs: Vec<(String, PathBuf, bool, Option<String>)> = Vec::new();
+    let m = Tsv::read(&root.join("MANIFEST.tsv"));
+    let (p, k) = (m.col("path"), m.col("keygen"));
+    for r in &m.rows {
+        let sha = root.join(format!("{}.sha256", r[p]));
+        let want = std::fs::read_to_string(&sha).ok();
+        runs.push((r[p].clone(), root.join(&r[p]), r[k] == "ok", want));
+    }
+    let c = Tsv::read(&root.join("conformance-keygen.tsv"));
+    let (cp, cl, cs, csha) = (c.col("path"), c.col("line"), c.col("status"), c.col("sha256"));
+    for (i, r) in c.rows.iter().enumerate() {
+        let src = root.join("external").join(&r[cp]);
+        let file = if r[cl].is_empty() {
+            src
+        } else {
+            // That line alone, plus a newline, as ssh-keygen was run.
+            let text = std::fs::read(&src).unwrap();
+            let n: usize = r[cl].parse().unwrap();
+            let line = text.split(|&b| b == b'\n').nth(n - 1).unwrap();
+            let f = tmp.join(format!("line-{i}"));
+            std::fs::write(&f, [line, b"\n"].concat()).unwrap();
+            f
+        };
+        let want = (r[cs] == "ok").then(|| r[csha].split(" | ").map(|l| format!("{l}\n")).collect::<String>());
+        runs.push((format!("{} {}", r[cp], r[cl]), file, r[cs] == "ok", want));
+    }
+    let mut bad = Vec::new();
+    let (mut ok, mut rejected) = (0, 0);
+    for (name, file, keygen_ok, want) in &runs {
+        let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+            .args(["fingerprint", "--policy", "openssh", "-f"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        let expected = if *keygen_ok { 0 } else { 255 };
+        let newer = name.contains("mldsa44");
+        if newer {
+            // OpenSSH 10.4's ML-DSA hybrid keys: 9.2 does not know them,
+            // keyvet's openssh policy follows 10.4 (policy::OPENSSH).
+            assert_eq!(code, Some(0), "{name}");
+            continue;
+        }
+        if code != Some(expected) {
+            bad.push(format!("{name}: ssh-keygen exited {expected}, keyvet {code:?}"));
+        }
+        if let (true, Some(w)) = (keygen_ok, want)
+            && String::from_utf8_lossy(&out.stdout) != *w
+            && !KEYGEN_QUIRKS.contains(&name.as_str())
+        {
+            bad.push(format!(
+                "{name}: stdout {:?}, ssh-keygen {w:?}",
+                String::from_utf8_lossy(&out.stdout)
+            ));
+        }
+        if *keygen_ok { ok += 1 } else { rejected += 1 }
+    }
+    std::fs::remove_dir_all(&tmp).unwrap();
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        runs.len(),
+        bad.join("\n")
+    );
+    assert!(ok >= 300 && rejected >= 100, "{ok} ok, {rejected} rejected");
+}
+
+/// The one file whose ssh-keygen output keyvet deliberately does not copy
+/// (stale comment text: see tests/corpus.rs).
+const KEYGEN_QUIRKS: &[&str] = &["cases/keygen-comment-carryover.pub"];
