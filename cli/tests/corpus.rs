@@ -224,3 +224,62 @@ fn fingerprint_exits_as_ssh_keygen_on_every_corpus_and_conformance_file() {
 /// The one file whose ssh-keygen output keyvet deliberately does not copy
 /// (stale comment text: see tests/corpus.rs).
 const KEYGEN_QUIRKS: &[&str] = &["cases/keygen-comment-carryover.pub"];
+
+/// `keyvet fingerprint --policy openssh -f FILE` exits as `ssh-keygen -l -f
+/// FILE` did on every file of `corpus/` (`corpus/keygen-exit.tsv`, recorded
+/// by `corpus/keygen_exit.py`: keys, certificates, authorized_keys and
+/// known_hosts files, private keys of every format, pasted uploads, junk),
+/// and prints the same bytes on standard output.
+#[test]
+fn fingerprint_exits_as_ssh_keygen_on_every_file_of_the_corpus() {
+    let root = corpus_root();
+    let t = Tsv::read(&root.join("keygen-exit.tsv"));
+    let (p, s, h) = (t.col("path"), t.col("status"), t.col("stdout_sha256"));
+    let mut bad = Vec::new();
+    let mut same_output = 0;
+    for r in &t.rows {
+        let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+            .current_dir(&root)
+            .args(["fingerprint", "--policy", "openssh", "-f", &r[p]])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let code = out.status.code().map(|c| c.to_string()).unwrap_or_default();
+        if r[p].contains("mldsa44") {
+            // OpenSSH 10.4's ML-DSA hybrid keys: 9.2 does not know them,
+            // keyvet's openssh policy follows 10.4 (policy::OPENSSH).
+            continue;
+        }
+        if code != r[s] {
+            bad.push(format!("{}: ssh-keygen exited {}, keyvet {code}", r[p], r[s]));
+        }
+        let digest = keyvet::fingerprint::of_bytes(&out.stdout, keyvet::HashAlg::Sha256).to_string();
+        if digest.strip_prefix("SHA256:") == Some(r[h].as_str()) {
+            same_output += 1;
+        } else if !OUTPUT_DIFFERS.iter().any(|(f, _)| *f == r[p]) {
+            bad.push(format!(
+                "{}: standard output differs: {:?}",
+                r[p],
+                String::from_utf8_lossy(&out.stdout)
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        t.rows.len(),
+        bad.join("\n")
+    );
+    assert!(
+        t.rows.len() >= 1200 && same_output >= 1190,
+        "{same_output} of {}",
+        t.rows.len()
+    );
+}
+
+/// Files whose ssh-keygen output keyvet deliberately does not copy, and why.
+const OUTPUT_DIFFERS: &[(&str, &str)] = &[(
+    "cases/keygen-comment-carryover.pub",
+    "ssh-keygen prints stale comment text left over from the previous line",
+)];
