@@ -91,7 +91,9 @@ fn without_plain_keys(out: &[u8]) -> Vec<u8> {
 fn compare(mode: &str, args: impl Fn(&str) -> Vec<String>, filter: impl Fn(&[u8]) -> Vec<u8>) -> usize {
     let mut failures = Vec::new();
     let mut n = 0;
-    for row in manifest().iter().filter(|r| r.mode == mode) {
+    // OpenSSH 10.4's ML-DSA hybrid keys: 9.2 does not know them, keyvet's
+    // openssh reading follows 10.4 (policy::OPENSSH).
+    for row in manifest().iter().filter(|r| r.mode == mode && !r.path.contains("mldsa44")) {
         let a = args(&row.path);
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
         let out = keyvet(&a, &row.tz, b"");

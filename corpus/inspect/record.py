@@ -5,7 +5,8 @@ Run from anywhere: python3 corpus/inspect/record.py [--new-certs]
 
 * `ssh-keygen -L -f FILE` (standard output and exit status) for every
   certificate file of the corpus (valid/certs/, certcheck/*-cert.pub, v00/,
-  cases/cert-* and cases/*-cert*) and of inspect/certs/, under TZ=UTC and
+  cases/cert-* and cases/*-cert*, and every other file holding a certificate
+  type word: external/, pasted/, ...) and of inspect/certs/, under TZ=UTC and
   TZ=America/St_Johns (UTC-3:30, with daylight saving time);
 * `ssh-keygen -lv -f FILE` and `ssh-keygen -lv -E md5 -f FILE` (the
   randomart) for every key file of valid/ (every key type), for
@@ -143,6 +144,19 @@ def rel(p):
     return str(Path(p).resolve().relative_to(CORPUS))
 
 
+def every_other_certificate():
+    """Every other file of the corpus that holds a certificate type word:
+    the conformance data of other projects, pasted uploads, weak keys."""
+    skip = (".tsv", ".py", ".md", ".sha256", ".md5")
+    found = set()
+    for f in CORPUS.rglob("*"):
+        if not f.is_file() or f.name.endswith(skip) or "out" in f.relative_to(CORPUS).parts:
+            continue
+        if b"-cert-v0" in f.read_bytes():
+            found.add(f)
+    return found
+
+
 def main():
     version = subprocess.run(["ssh", "-V"], capture_output=True, text=True).stderr
     if "OpenSSH_9.2" not in version:
@@ -157,6 +171,7 @@ def main():
         | set(CORPUS.glob("cases/cert-*.pub"))
         | set(CORPUS.glob("cases/*-cert*.pub"))
         | set(HERE.glob("certs/*.pub"))
+        | every_other_certificate()
     )
     keys = sorted(CORPUS.glob("valid/*.pub")) + sorted(HERE.glob("keys/*.pub"))
     art_certs = [
