@@ -93,7 +93,10 @@ fn compare(mode: &str, args: impl Fn(&str) -> Vec<String>, filter: impl Fn(&[u8]
     let mut n = 0;
     // OpenSSH 10.4's ML-DSA hybrid keys: 9.2 does not know them, keyvet's
     // openssh reading follows 10.4 (policy::OPENSSH).
-    for row in manifest().iter().filter(|r| r.mode == mode && !r.path.contains("mldsa44")) {
+    for row in manifest()
+        .iter()
+        .filter(|r| r.mode == mode && !r.path.contains("mldsa44"))
+    {
         let a = args(&row.path);
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
         let out = keyvet(&a, &row.tz, b"");
