@@ -14,7 +14,7 @@ FUZZ=$PWD
 SRC=$(cd .. && pwd)/corpus
 [ -d "$SRC/valid" ] || { echo "seed.sh: no corpus at $SRC" >&2; exit 2; }
 
-ALL=(line listing_line blob options file convert cert parallel structured roundtrip differential)
+ALL=(line listing_line known_hosts blob options file convert cert parallel structured roundtrip differential)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 want() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 
@@ -41,6 +41,17 @@ mapfile -t KEYFILES < <(find "$SRC/valid" "$SRC/cases" "$SRC/v00" "$SRC/weak" "$
 mapfile -t FORMATFILES < <(find "$SRC/convert" -type f ! -name '*.txt' ! -name '*.md' ! -name '*.py' \
     ! -name '*.tsv' -size -${MAX_FILE}c | sort)
 
+# known_hosts files, one line a seed (first byte: the host asked about).
+for f in "$SRC"/known_hosts/plain "$SRC"/known_hosts/hashed; do
+    [ -e "$f" ] || continue
+    i=0
+    while IFS= read -r line || [ -n "$line" ]; do
+        { printf "\\x0$((i % 4))"; printf '%s\n' "$line"; } > "$TMP/kh"
+        put known_hosts "$TMP/kh"
+        i=$((i + 1))
+    done < "$f"
+done
+
 # Request headers for the cert target (8 bytes; see fuzz_targets/cert.rs).
 CERT_HEADERS=(
     '\x00\x00\x00\x00\x00\x00\x00\x00'
@@ -63,6 +74,7 @@ for f in "${KEYFILES[@]}"; do
         [ -e "$l" ] || continue
         put line "$l"
         put listing_line "$l"
+        { printf '\x00'; cat "$l"; } > "$TMP/kh"; put known_hosts "$TMP/kh"
         put differential "$l"
         # The options field of authorized_keys lines (the first token when
         # it is not a key type or a comment).
