@@ -20,11 +20,10 @@
 //! | `weak.dsa.public` | y is not in the subgroup of order q | FIPS 186-4; NIST SP 800-89 |
 //! | `weak.blocklist` | the key is on a user-supplied list of compromised keys | badkeys.info |
 //!
-//! The checks work on the borrowed key views; the arithmetic is num-bigint's,
-//! except where the numbers are large: the small-factor check (a 94,027-bit
-//! primorial), Wiener's continued fraction and batch GCD use malachite, whose
-//! subquadratic division and gcd halve the first and keep the remainder tree
-//! near-linear. Curve checks use RustCrypto's crates.
+//! The checks work on the borrowed key views; the RSA and DSA arithmetic is
+//! malachite's, whose subquadratic division and gcd matter where the numbers
+//! are large: the small-factor check (a 94,027-bit primorial) and batch GCD's
+//! remainder tree. Curve checks use RustCrypto's crates.
 //! Unlike the structural path, the RSA and DSA checks allocate (bounded by
 //! the key size).
 
