@@ -39,6 +39,9 @@ pub enum Check {
     DsaPublic,
     /// A blocklisted key.
     Blocklist,
+    /// A published key (RFC example, insecure default key of a tool or an
+    /// image, test key of an SSH project): keyvet's built-in list.
+    Published,
     /// A certificate's critical options out of order (a warning).
     CertCriticalOptionsUnsorted,
     /// A certificate's extensions out of order (a warning).
@@ -47,7 +50,7 @@ pub enum Check {
 
 impl Check {
     /// Every check.
-    pub const ALL: [Check; 16] = [
+    pub const ALL: [Check; 17] = [
         Check::RsaSmallFactor,
         Check::RsaFermat,
         Check::RsaSquare,
@@ -62,6 +65,7 @@ impl Check {
         Check::DsaParams,
         Check::DsaPublic,
         Check::Blocklist,
+        Check::Published,
         Check::CertCriticalOptionsUnsorted,
         Check::CertExtensionsUnsorted,
     ];
@@ -83,6 +87,7 @@ impl Check {
             Check::DsaParams => "weak.dsa.params",
             Check::DsaPublic => "weak.dsa.public",
             Check::Blocklist => "weak.blocklist",
+            Check::Published => "weak.published",
             Check::CertCriticalOptionsUnsorted => "cert.critical_options.unsorted",
             Check::CertExtensionsUnsorted => "cert.extensions.unsorted",
         }
@@ -132,6 +137,9 @@ impl Check {
             }
             Check::DsaPublic => "this DSA key's public value is not in the group of order q; generate an Ed25519 key",
             Check::Blocklist => "this key is on the list of known compromised keys; generate a new key",
+            Check::Published => {
+                "this key was published (an RFC or standard's example, the insecure default key of a tool or an image, or a test key of an SSH project): anyone has its private key; generate a new key"
+            }
             Check::CertCriticalOptionsUnsorted => {
                 "the certificate's critical options are not sorted by name, as PROTOCOL.certkeys requires; OpenSSH accepts them, but re-issue it with a current ssh-keygen"
             }
@@ -158,6 +166,7 @@ impl Check {
             Check::DsaParams => "FIPS 186-4 section 4 and appendix A.2.2",
             Check::DsaPublic => "FIPS 186-4; NIST SP 800-89 section 5.3.1",
             Check::Blocklist => "badkeys.info blocklists",
+            Check::Published => "keyvet's built-in list of published keys (corpus/published/SOURCES.tsv)",
             Check::CertCriticalOptionsUnsorted | Check::CertExtensionsUnsorted => "OpenSSH PROTOCOL.certkeys",
         }
     }

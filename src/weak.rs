@@ -31,12 +31,14 @@ pub mod batch;
 pub mod blocklist;
 mod curves;
 mod dsa;
+pub mod published;
 pub(crate) mod rsa;
 
 use crate::key::{KeyData, PublicKey};
 
 pub use crate::screening::{Check, CheckSet, Finding, Findings, Screening, Severity};
 pub use blocklist::Blocklist;
+pub use published::published;
 
 /// Runs the per-key checks of `s` on `key` (and the blocklist, when given)
 /// and appends what they find.
@@ -74,9 +76,17 @@ pub fn screen(key: &PublicKey<'_>, s: &Screening, blocklist: Option<&Blocklist>,
         }
         KeyData::Dsa(k) => dsa::screen(k, &mut add),
     }
-    if let Some(bl) = blocklist
-        && bl.contains(key)
-    {
-        add(Check::Blocklist, None);
+    // One fingerprint for both lists.
+    let builtin = s.checks.contains(Check::Published);
+    if builtin || blocklist.is_some() {
+        let fp = key.fingerprint(crate::fingerprint::HashAlg::Sha256);
+        if builtin && published().contains_fingerprint(key, fp.as_bytes()) {
+            add(Check::Published, None);
+        }
+        if let Some(bl) = blocklist
+            && bl.contains_fingerprint(key, fp.as_bytes())
+        {
+            add(Check::Blocklist, None);
+        }
     }
 }

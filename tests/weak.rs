@@ -76,7 +76,7 @@ fn the_manifest_covers_every_check_and_file() {
     // blocklist is tested with a list of our own below).
     // (The certificate list checks are not weak-key checks: tests/login.rs.)
     for check in Check::ALL.into_iter().filter(|c| c.is_weak_key()) {
-        if check != Check::Blocklist {
+        if check != Check::Blocklist && check != Check::Published {
             assert!(made_for.contains(check.id()), "no weak key for {}", check.id());
         }
     }
@@ -307,4 +307,59 @@ fn blocklist_flags_listed_keys_only() {
     let e = v.check_line(&a).map(|_| ()).unwrap_err();
     assert_eq!(e.code(), "weak.blocklist");
     assert!(v.check_line(&b).is_ok());
+}
+
+/// The built-in list catches every key it lists (corpus/published/keys,
+/// each with its source), as `weak.published` under strict; no key of
+/// corpus/valid/ (made fresh by ssh-keygen) is on it; turned off, none is
+/// refused for it.
+#[test]
+fn the_built_in_list_catches_every_published_key() {
+    let dir = common::corpus_root().join("published/keys");
+    let mut strict = Checker::new(policy::STRICT);
+    let mut off = policy::STRICT;
+    off.screening.checks = off.screening.checks.without(Check::Published);
+    let mut without = Checker::new(off);
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read(&p).unwrap();
+        for line in text.split(|&b| b == b'\n').filter(|l| !keyvet::line::is_skipped(l)) {
+            let _ = strict.check_line(line);
+            assert!(
+                strict.last_findings().iter().any(|f| f.check == Check::Published),
+                "{} is not caught",
+                p.display()
+            );
+            let _ = without.check_line(line);
+            assert!(!without.last_findings().iter().any(|f| f.check == Check::Published));
+            n += 1;
+        }
+    }
+    assert!(n >= 280, "{n} published keys");
+    assert!(keyvet::weak::published().len() >= 280);
+    // The list file parses as a whole (a broken line would empty it).
+    assert_eq!(
+        keyvet::weak::Blocklist::parse(keyvet::weak::published::TEXT)
+            .map(|b| b.len())
+            .ok(),
+        Some(keyvet::weak::published().len())
+    );
+    for e in std::fs::read_dir(common::corpus_root().join("valid")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "pub") {
+            for line in std::fs::read(&p)
+                .unwrap()
+                .split(|&b| b == b'\n')
+                .filter(|l| !keyvet::line::is_skipped(l))
+            {
+                let _ = strict.check_line(line);
+                assert!(
+                    !strict.last_findings().iter().any(|f| f.check == Check::Published),
+                    "{}",
+                    p.display()
+                );
+            }
+        }
+    }
 }

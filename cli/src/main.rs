@@ -313,6 +313,11 @@ struct PolicyOpts {
     /// modulus hashes (turns `weak.blocklist` on).
     #[arg(long, value_name = "FILE")]
     blocklist: Option<String>,
+    /// Do not check keys against keyvet's built-in list of published keys
+    /// (`weak.published`: RFC examples, insecure default keys of tools and
+    /// images, SSH projects' test keys), which strict checks by default.
+    #[arg(long)]
+    no_builtin_blocklist: bool,
 }
 
 impl PolicyOpts {
@@ -343,6 +348,9 @@ impl PolicyOpts {
             for c in check(id)?.iter() {
                 p.screening.checks = p.screening.checks.without(c);
             }
+        }
+        if self.no_builtin_blocklist {
+            p.screening.checks = p.screening.checks.without(Check::Published);
         }
         if let Some(b) = self.min_rsa_bits {
             p.min_rsa_bits = b;

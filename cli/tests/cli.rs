@@ -313,3 +313,24 @@ fn convert_and_fingerprint_read_a_crlf_private_key_alike() {
         "{stderr}"
     );
 }
+
+#[test]
+fn published_keys_are_refused_unless_the_built_in_list_is_off() {
+    let key = std::fs::read(conformance_root().join("../published/keys/vagrant--insecure-ed25519.pub")).unwrap();
+    let out = keyvet(&["check", "--json"], &key);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_lines(&out);
+    assert_eq!(v[0]["error"]["code"], "weak.published", "{v:?}");
+    assert!(
+        v[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("anyone has its private key")
+    );
+    let off = keyvet(&["check", "--no-builtin-blocklist"], &key);
+    assert_eq!(off.status.code(), Some(0), "{}", String::from_utf8_lossy(&off.stdout));
+    // OpenSSH's verdict does not screen; asked to, the list only warns.
+    let openssh = keyvet(&["check", "--policy", "openssh", "--enable", "weak.published"], &key);
+    assert_eq!(openssh.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&openssh.stdout).contains("weak.published"));
+}

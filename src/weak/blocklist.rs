@@ -91,11 +91,17 @@ impl Blocklist {
 
     /// Whether `key` is listed, by fingerprint or by RSA modulus.
     pub fn contains(&self, key: &PublicKey<'_>) -> bool {
-        if !self.fingerprints.is_empty() {
-            let fp = key.fingerprint(HashAlg::Sha256);
-            if <[u8; 32]>::try_from(fp.as_bytes()).is_ok_and(|d| self.fingerprints.contains(&d)) {
-                return true;
-            }
+        if self.fingerprints.is_empty() {
+            return self.contains_fingerprint(key, &[]);
+        }
+        self.contains_fingerprint(key, key.fingerprint(HashAlg::Sha256).as_bytes())
+    }
+
+    /// [`Blocklist::contains`] with the key's SHA-256 fingerprint digest
+    /// already computed (`sha256`, 32 bytes).
+    pub(crate) fn contains_fingerprint(&self, key: &PublicKey<'_>, sha256: &[u8]) -> bool {
+        if <[u8; 32]>::try_from(sha256).is_ok_and(|d| self.fingerprints.contains(&d)) {
+            return true;
         }
         if let KeyData::Rsa(r) = key.data()
             && !self.modulus_prefixes.is_empty()
