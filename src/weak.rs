@@ -8,7 +8,7 @@
 //! | `weak.rsa.small_factor` | the modulus has a prime factor below 2^16 | Lenstra et al., "Ron was wrong, Whit is right" (2012) |
 //! | `weak.rsa.fermat` | the two primes are close: Fermat's method factors the modulus | de Weger (2002); CVE-2022-26320 |
 //! | `weak.rsa.square` | the modulus is a perfect square (p = q) | Fermat's factorization |
-//! | `weak.rsa.roca` | Infineon's prime structure (the discrete-log fingerprint) | CVE-2017-15361, Nemec et al. (CCS 2017) |
+//! | `weak.rsa.roca` | Infineon's prime structure (the published detector's discrete-log test, every key size) | CVE-2017-15361, Nemec et al. (CCS 2017) |
 //! | `weak.rsa.exponent` | e = 1, e < 3, e even or e >= n | RFC 8017 section 3.1 |
 //! | `weak.rsa.wiener` | a small private exponent recoverable from a large e | Wiener (1990) |
 //! | `weak.rsa.size` | under 2048 bits or not a multiple of 8 (a warning) | NIST SP 800-131A |
@@ -19,6 +19,12 @@
 //! | `weak.dsa.params` | p, q, g are not valid DSA domain parameters | FIPS 186-4 section 4 and A.2.2 |
 //! | `weak.dsa.public` | y is not in the subgroup of order q | FIPS 186-4; NIST SP 800-89 |
 //! | `weak.blocklist` | the key is on a user-supplied list of compromised keys | badkeys.info |
+//! | `weak.rsa.prime` | the modulus is a prime (Baillie-PSW, up to 4096 bits) | RFC 8017 section 3.1 |
+//! | `weak.rsa.pattern` | 16 equal bytes in a row in the modulus | badkeys.info (`pattern`) |
+//! | `weak.rsa.poly` | a sparse modulus, factorable with polynomial methods | badkeys.info (`rsapoly`) |
+//! | `weak.rsa.xz_backdoor` | the xz backdoor's payload marker in the modulus | CVE-2024-3094; badkeys.info (`xzbackdoor`) |
+//! | `weak.rsa.bias` | far more 0 or 1 bits than chance (a warning) | badkeys.info (`rsabias`) |
+//! | `weak.dsa.sparse` | a sparse DSA prime p | badkeys.info (`dsasparse`) |
 //!
 //! The checks work on the borrowed key views; the RSA and DSA arithmetic is
 //! malachite's, whose subquadratic division and gcd matter where the numbers

@@ -306,6 +306,12 @@ fn every_published_code_is_unchanged() {
             "weak.dsa.public",
             "weak.blocklist",
             "weak.published",
+            "weak.rsa.prime",
+            "weak.rsa.pattern",
+            "weak.rsa.poly",
+            "weak.rsa.xz_backdoor",
+            "weak.rsa.bias",
+            "weak.dsa.sparse",
             "cert.critical_options.unsorted",
             "cert.extensions.unsorted",
         ]

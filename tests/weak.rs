@@ -46,7 +46,10 @@ fn cases() -> Vec<Case> {
 /// screened in full, and the checks' findings are errors.
 fn screening_policy() -> Policy {
     Policy {
-        screening: Screening::STRICT,
+        screening: Screening {
+            checks: keyvet::weak::CheckSet::ALL,
+            ..Screening::STRICT
+        },
         ..policy::OPENSSH
     }
 }
@@ -362,4 +365,119 @@ fn the_built_in_list_catches_every_published_key() {
             }
         }
     }
+}
+
+/// The checks of badkeys' offline tests that keyvet added later, and the
+/// detector's ROCA test (now for every key size).
+const OFFLINE: [Check; 7] = [
+    Check::RsaRoca,
+    Check::RsaPrime,
+    Check::RsaPattern,
+    Check::RsaPoly,
+    Check::RsaXzBackdoor,
+    Check::RsaBias,
+    Check::DsaSparse,
+];
+
+/// The key part of a line: from its first key-type token on (so that a
+/// known_hosts line's host names or an authorized_keys line's options are
+/// left out).
+fn key_part(line: &[u8]) -> Option<&[u8]> {
+    let text = std::str::from_utf8(line).ok()?;
+    let at = ["ssh-", "ecdsa-", "sk-"]
+        .iter()
+        .filter_map(|t| {
+            text.match_indices(t)
+                .map(|(i, _)| i)
+                .find(|&i| i == 0 || text.as_bytes()[i - 1].is_ascii_whitespace())
+        })
+        .min()?;
+    Some(&line[at..])
+}
+
+/// Screens one line with every check (the built-in list aside) and returns
+/// the offline checks' findings, and whether it was an RSA or DSA key.
+fn offline_findings(v: &mut Checker, line: &[u8]) -> (Vec<Check>, Option<&'static str>) {
+    let Some(key) = key_part(line) else {
+        return (Vec::new(), None);
+    };
+    let kind = v.check_line(key).ok().and_then(|c| match c.key().public_key().data() {
+        KeyData::Rsa(_) => Some("rsa"),
+        KeyData::Dsa(_) => Some("dsa"),
+        _ => None,
+    });
+    let found = v
+        .last_findings()
+        .iter()
+        .map(|f| f.check)
+        .filter(|c| OFFLINE.contains(c))
+        .collect();
+    (found, kind)
+}
+
+/// No key that should pass is flagged by these checks: the conformance
+/// corpus's valid key lines (corpus/external, by its manifest's `expected`
+/// column: public keys, authorized_keys and known_hosts lines,
+/// certificates), the published keys (compromised, but well made) and
+/// corpus/valid.
+#[test]
+fn offline_checks_flag_no_valid_key() {
+    let mut p = screening_policy();
+    p.screening.checks = p.screening.checks.without(Check::Published);
+    let mut v = Checker::new(p);
+    // Lines, RSA keys, DSA keys.
+    let mut n = [0usize; 3];
+    fn tally(n: &mut [usize; 3], what: &str, found: Vec<Check>, kind: Option<&str>) {
+        assert!(found.is_empty(), "{what}: {found:?}");
+        n[0] += 1;
+        match kind {
+            Some("rsa") => n[1] += 1,
+            Some("dsa") => n[2] += 1,
+            _ => {}
+        }
+    }
+    let ext = corpus_root().join("external");
+    let t = Tsv::read(&ext.join("MANIFEST.tsv"));
+    let (path, line, kind, expected) = (t.col("path"), t.col("line"), t.col("kind"), t.col("expected"));
+    let kinds = [
+        "pubkey",
+        "authorized_keys_line",
+        "authorized_keys_file",
+        "cert",
+        "known_hosts_line",
+        "known_hosts_file",
+    ];
+    for r in t
+        .rows
+        .iter()
+        .filter(|r| r[expected] == "valid" && kinds.contains(&r[kind].as_str()))
+    {
+        let text = std::fs::read(ext.join(&r[path])).unwrap();
+        let all: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        let chosen: Vec<&[u8]> = match r[line].parse::<usize>() {
+            Ok(n) => vec![all[n - 1]],
+            Err(_) => all.into_iter().filter(|l| !keyvet::line::is_skipped(l)).collect(),
+        };
+        for l in chosen {
+            let (found, k) = offline_findings(&mut v, l);
+            tally(&mut n, &r[path], found, k);
+        }
+    }
+    let external = n;
+    for dir in ["published/keys", "valid"] {
+        for e in std::fs::read_dir(corpus_root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                continue;
+            }
+            let text = std::fs::read(&p).unwrap();
+            for l in text.split(|&b| b == b'\n').filter(|l| !keyvet::line::is_skipped(l)) {
+                let (found, k) = offline_findings(&mut v, l);
+                tally(&mut n, &p.display().to_string(), found, k);
+            }
+        }
+    }
+    // Enough RSA and DSA keys to mean something.
+    assert!(external[1] >= 20 && external[2] >= 3, "corpus/external: {external:?}");
+    assert!(n[1] >= 150 && n[2] >= 20, "lines, RSA, DSA: {n:?}");
 }

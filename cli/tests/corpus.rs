@@ -47,7 +47,7 @@ fn strict_cli_reports_every_weak_key_invalid_with_its_id() {
         .collect();
     let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
         .current_dir(weak_root())
-        .args(["check", "--json", "--policy", "strict"])
+        .args(["check", "--json", "--policy", "strict", "--enable", "weak.rsa.prime"])
         .args(&files)
         .output()
         .unwrap();

@@ -4,6 +4,7 @@ file, the keyvet check each is made for, and what badkeys says about it.
 
     pip install badkeys cryptography     # badkeys brings gmpy2
     LC_ALL=C.UTF-8 python3 corpus/weak/generate.py [--seed S] [--skip-batch]
+    LC_ALL=C.UTF-8 python3 corpus/weak/generate.py --only-offline
 
 Writes rsa/, ed25519/, ecdsa/, dsa/, control/, batch-2000.pub,
 batch-2000.pairs and MANIFEST.tsv (columns path, check, badkeys, notes;
@@ -12,14 +13,21 @@ from seeded arithmetic, so a run with the same seed rewrites the same bytes;
 the DSA cases start from fresh cryptography parameters and the control keys
 from ssh-keygen, so those change from run to run. --skip-batch keeps the
 committed batch-2000 files (make_batch.py, seeded: the same bytes every
-time; about a minute and a half to make).
+time; about a minute and a half to make). --only-offline (re)writes only the
+cases of gen_offline() (the checks badkeys runs offline that keyvet added
+later: prime modulus, ROCA on a smaller M, byte patterns, rsapoly, rsabias,
+the xz payload, sparse DSA) and merges their rows into MANIFEST.tsv, leaving
+every other file as it is; they draw on their own seeded generator, so a
+full run makes the same RSA bytes.
 
 badkeys runs on every file as
 
     badkeys -c CHECKS -j -a --ssh-lines FILE
 
 with CHECKS every default and warning check except `blocklist`, which needs
-a download from badkeys.info (see BADKEYS_CHECKS). The badkeys column is its
+a download from badkeys.info, and the two offline "extra" checks `pattern`
+and `xzbackdoor` (see BADKEYS_CHECKS; adding those two changed no verdict
+recorded before them). The badkeys column is its
 detection names (`check` or `check/subtest`, sorted, comma-separated),
 `unparseable` / `unsupported` when it could not load the key, `-` when it
 found nothing; for a file of several keys, the keys with a result as
@@ -43,7 +51,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the corpus
 import make_batch as mb  # noqa: E402
 from make_batch import is_prime, key_line, next_prime, random_prime, rsa_blob, ssh_mpint, ssh_string  # noqa: E402
 
-BADKEYS_CHECKS = "fermat,roca,rsainvalid,rsapoly,sharedprimes,smalld,smallfactors,dsasparse,rsawarnings,rsabias"
+BADKEYS_CHECKS = ("fermat,roca,rsainvalid,rsapoly,sharedprimes,smalld,smallfactors,dsasparse,rsawarnings,rsabias,"
+                  "pattern,xzbackdoor")
 DIRS = ["rsa", "ed25519", "ecdsa", "dsa", "control"]
 
 rng = None  # random.Random, set in main()
@@ -635,6 +644,193 @@ def gen_controls(tmp):
          [key_line(dsa_blob(pn.p, pn.q, pn.g, k.y), "kate@old-nas")])
 
 
+# --- badkeys' other offline checks -----------------------------------------------
+
+
+def bitpct(x):
+    """badkeys' _bitpct: percent of set bits, rounded down."""
+    return bin(x).count("1") * 100 // x.bit_length()
+
+
+def roca_prime_full(bits, n_primes):
+    """As roca_prime, with k drawn so that p >= sqrt(2) 2^(bits-1): two such
+    primes always make a modulus of 2 * bits bits, whatever M's top bits
+    (roca_prime's k of bits - |M| bits cannot for M of 39 primes)."""
+    ps = first_primes(n_primes)
+    M = math.prod(ps)
+    order = 1
+    for p in ps:
+        order = math.lcm(order, mult_order(65537 % p, p, prime_factors(p - 1)) if p > 2 else 1)
+    lo = math.isqrt(2 << (2 * bits - 2)) + 1
+    hi = (1 << bits) - 1
+    while True:
+        a = rng.randrange(order)
+        k = rng.randrange(-(-lo // M), hi // M)
+        p = k * M + pow(65537, a, M)
+        if lo <= p <= hi and is_prime(p):
+            return p, M, k.bit_length()
+
+
+def product_with_top(rng2, p, top, top_bits, bits=2048):
+    """A prime q with p * q of `bits` bits whose `top_bits` leading bits are
+    those of `top` (q = next prime after top / p moves only the low half)."""
+    while True:
+        target = (top << (bits - top_bits)) | rng2.getrandbits(bits - top_bits)
+        q = next_prime(target // p)
+        n = p * q
+        if n.bit_length() == bits and n >> (bits - top_bits) == top:
+            return q, n
+
+
+def gen_offline(rng2):
+    global rng
+    saved, rng = rng, rng2  # roca_prime and friends draw on `rng`
+    try:
+        _gen_offline(rng2)
+    finally:
+        rng = saved
+
+
+def _gen_offline(rng2):
+    e = 65537
+    # a prime modulus
+    n = random_prime(rng2, 2048)
+    really_prime(n)
+    rsa_file("rsa/prime-modulus.pub", "weak.rsa.prime",
+             "n a 2048-bit prime (not a product of two primes): d = e^-1 mod (n - 1) decrypts", e, n,
+             comment("ops", "kvm-switch"))
+
+    # ROCA on the M of a smaller class than the key's size: the detector's
+    # M' divides every M, a per-size table does not
+    for bits, count, name, cmt in ((2048, 39, "roca-2048-m39", comment("cardno:000611112222", "token-a")),
+                                   (4096, 71, "roca-4096-m71", comment("piv", "smartcard-b"))):
+        while True:
+            p, M, kbits = roca_prime_full(bits // 2, count)
+            q, _, _ = roca_prime_full(bits // 2, count)
+            n = p * q
+            if p != q and n.bit_length() == bits:
+                break
+        really_prime(p, q)
+        rsa_file(f"rsa/{name}.pub", "weak.rsa.roca",
+                 f"p, q = k*M + (65537^a mod M) with M the product of the first {count} primes "
+                 f"({M.bit_length()} bits, the M of {'512' if count == 39 else '1024'}-bit keys), "
+                 f"k of {kbits} bits: a {bits}-bit n on a smaller M than its size's "
+                 "(missed by a table chosen by key size)", e, n, cmt)
+
+    # 16 equal bytes in a row (badkeys' pattern), in the top half
+    p = random_prime(rng2, 1024)
+    top = int.from_bytes(bytes([0xC7]) + rng2.randbytes(39) + b"\x5a" * 16 + rng2.randbytes(8), "big")
+    q, n = product_with_top(rng2, p, top, 64 * 8)
+    really_prime(p, q)
+    nb = n.to_bytes(256, "big")
+    at = nb.find(b"\x5a" * 16)
+    assert at == 40, at
+    rsa_file("rsa/pattern-16-bytes.pub", "weak.rsa.pattern",
+             f"n = p*q, two 1024-bit primes, with 16 bytes 0x5a at byte {at} of the big-endian modulus "
+             f"(chosen top half, q = next prime after it / p); detail={at}", e, n, comment("iot", "camera-12"))
+
+    # rsapoly: primes that are polynomials in 2^128 with small coefficients
+    def poly_prime():
+        while True:
+            x = (3 << 1022) | sum(rng2.getrandbits(20) << (128 * i) for i in range(8))
+            p = next_prime(x)
+            if p.bit_length() == 1024:
+                return p
+    while True:
+        p, q = poly_prime(), poly_prime()
+        n = p * q
+        low = n % (1 << (n.bit_length() // 2))
+        if (p != q and n.bit_length() == 2048 and bitpct(n) < 40 and bitpct(low) < 40
+                and b"\0" * 16 not in n.to_bytes(256, "big")):
+            break
+    really_prime(p, q)
+    rsa_file("rsa/poly-sparse.pub", "weak.rsa.poly",
+             "p, q = next prime after 2^1023 + 2^1022 + sum a_i 2^(128 i), a_i of 20 bits: n = p*q is mostly zero "
+             f"bits ({bitpct(n)}% ones, low half {bitpct(low)}%); detail={bitpct(n)}",
+             e, n, comment("ftp", "appliance-9"))
+
+    # rsabias: a "vanity" modulus, top bytes 7/8 ones, low half random; 1536
+    # bits, so that strict refuses it (for its size) while the bias itself
+    # only warns
+    p = random_prime(rng2, 768)
+    dense = [0xFF ^ (1 << i) for i in range(8)]
+    while True:
+        top = int.from_bytes(bytes(rng2.choice(dense) for _ in range(88)), "big")
+        top |= 1 << (88 * 8 - 1)
+        q, n = product_with_top(rng2, p, top, 88 * 8, bits=1536)
+        low = n % (1 << 768)
+        if 50 - 12 < bitpct(low) <= 50 + 12 and not (50 - 12 < bitpct(n) <= 50 + 12):
+            break
+    really_prime(p, q)
+    rsa_file("rsa/bias-vanity.pub", "weak.rsa.bias",
+             f"1536-bit n = p*q whose top 88 bytes each have 7 bits of 8 set: {bitpct(n)}% ones, low half "
+             f"{bitpct(low)}% (a vanity-style bias; a warning, as is weak.rsa.size, and strict refuses "
+             f"the key for its size); detail={bitpct(n)}",
+             e, n, comment("me", "vanity"))
+
+    # the xz backdoor's payload marker: a*b + c <= 3 over the first 16 bytes
+    # of the modulus as ASN.1 writes it (a zero byte in front)
+    p = random_prime(rng2, 1024)
+    while True:
+        head = bytearray([0]) + bytearray([rng2.randrange(0x80, 0x100)]) + bytearray(rng2.randbytes(6))
+        a = int.from_bytes(head[0:4], "little")
+        b = int.from_bytes(head[4:8], "little")
+        c = (-(a * b) + rng2.randrange(4)) % (1 << 64)
+        head += c.to_bytes(8, "little")
+        top = int.from_bytes(head[1:], "big")  # 15 bytes of n
+        q, n = product_with_top(rng2, p, top, 15 * 8)
+        nb = b"\0" + n.to_bytes(256, "big")
+        if (int.from_bytes(nb[0:4], "little") * int.from_bytes(nb[4:8], "little")
+                + int.from_bytes(nb[8:16], "little")) % (1 << 64) <= 3:
+            break
+    really_prime(p, q)
+    rsa_file("rsa/xz-backdoor-marker.pub", "weak.rsa.xz_backdoor",
+             "n = p*q whose first 16 bytes (with ASN.1's leading zero) hold a, b, c with a*b + c <= 3 "
+             "mod 2^64, the check badkeys makes for the CVE-2024-3094 payload (a made-up modulus, "
+             "not a real payload)", e, n, comment("root", "sshd-xz"))
+
+    # a sparse DSA prime (badkeys' dsasparse), with otherwise valid 1024/160
+    # parameters
+    q = random_prime(rng2, 160)
+    while True:
+        words = [(rng2.getrandbits(4) | (rng2.getrandbits(8) << 24)) for _ in range(26)] + [1 << 23]
+        hi = sum(w << (32 * j) for j, w in enumerate(words))  # p >> 168
+        base = hi << 168
+        l0 = (1 - base) % (2 * q)
+        t = rng2.randrange(((1 << 168) - l0) // (2 * q))
+        p = base + l0 + t * 2 * q
+        if p.bit_length() == 1024 and p >> 1000 == 0x800000 and is_prime(p):
+            break
+    really_prime(p, q)
+    assert (p - 1) % q == 0
+    h = 2
+    while (g := pow(h, (p - 1) // q, p)) == 1:
+        h += 1
+    y = pow(g, rng2.randrange(1, q), p)
+    emit("dsa/sparse-p.pub", "weak.dsa.sparse",
+         "1024/160 parameters with q | p - 1, g of order q, y = g^x (valid), but p sparse: top 24 bits "
+         "0x800000 and, above bit 168, only bits 0-3 and 24-31 of each 32-bit word may be set",
+         [key_line(dsa_blob(p, q, g, y), comment("u10", "legacy-host"))])
+
+
+def merge_manifest():
+    """Rewrites MANIFEST.tsv with the rows made now, keeping every other row
+    as it was (its badkeys verdict too)."""
+    path = os.path.join(HERE, "MANIFEST.tsv")
+    with open(path) as f:
+        header, *old = [ln.rstrip("\n").split("\t") for ln in f]
+    made = {r[0] for r in rows}
+    out = [r for r in old if r[0] not in made]
+    for p, check, notes in rows:
+        if openssh_rejects(p):
+            notes += "; OpenSSH 9.2 refuses the key itself (ssh-keygen -l fails)"
+        out.append([p, check, badkeys_result(p), notes])
+    with open(path, "w", newline="\n") as f:
+        f.write("\t".join(header) + "\n")
+        for r in sorted(out):
+            f.write("\t".join(r) + "\n")
+
+
 # --- badkeys ------------------------------------------------------------------------
 
 
@@ -680,10 +876,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", default="keyvet-weak-1")
     ap.add_argument("--skip-batch", action="store_true", help="keep batch-2000.pub / .pairs as they are")
+    ap.add_argument("--only-offline", action="store_true",
+                    help="write only gen_offline()'s cases and merge their rows into MANIFEST.tsv")
     args = ap.parse_args()
     if os.environ.get("LC_ALL") != "C.UTF-8":
         print("note: run with LC_ALL=C.UTF-8", file=sys.stderr)
     rng = random.Random(args.seed)
+    rng2 = random.Random(args.seed + "-offline")
+    if args.only_offline:
+        gen_offline(rng2)
+        print(f"badkeys {badkeys_version()} on {len(rows)} files", file=sys.stderr)
+        merge_manifest()
+        return
     for d in DIRS:
         shutil.rmtree(os.path.join(HERE, d), ignore_errors=True)
     gen_rsa()
@@ -692,6 +896,7 @@ def main():
     gen_dsa()
     with tempfile.TemporaryDirectory() as tmp:
         gen_controls(tmp)
+    gen_offline(rng2)
     if not args.skip_batch:
         lines, pairs = mb.make_batch(2000, 8, "1", jobs=os.cpu_count() or 1,
                                      log=lambda m: print(m, file=sys.stderr))

@@ -15,6 +15,10 @@ const SIZES: [(u64, u64); 4] = [(1024, 160), (2048, 224), (2048, 256), (3072, 25
 pub(super) fn screen(k: &DsaKey<'_>, add: &mut impl FnMut(Check, Option<u64>)) {
     let big = |m: &crate::wire::Mpint<'_>| natural(m.magnitude());
     let (p, q, g, y) = (big(&k.p), big(&k.q), big(&k.g), big(&k.y));
+    // badkeys' sparse-prime check looks at p alone, whatever the rest.
+    if super::rsa::dsa_sparse(&p) {
+        add(Check::DsaSparse, None);
+    }
     // Sizes first: the modular arithmetic below is bounded by them, and they
     // make p and q non-zero. Each mod_pow's base is checked below p first
     // (malachite requires a reduced base).
