@@ -2,7 +2,15 @@
 //! for every CA key type and signature algorithm it accepts.
 //!
 //! The arithmetic is RustCrypto's (`rsa`, `dsa`, `p256`/`p384`/`p521`,
-//! `ed25519-dalek`); this module only decodes, hashes and dispatches. Where
+//! `ed25519-dalek`); this module only decodes, hashes and dispatches. With
+//! the `verify-aws-lc` feature, AWS-LC (aws-lc-rs) does the arithmetic for
+//! RSA moduli of 1024-8192 bits and every ECDSA curve, after RustCrypto has
+//! taken the same inputs apart and checked them as without it (key, point,
+//! exponent, r and s ranges, signature length), and on exactly the bytes
+//! RustCrypto would verify (the left-padded RSA signature, the ECDSA digest,
+//! r and s as field elements); DSA, Ed25519 and other RSA sizes stay
+//! RustCrypto's. Both compute the same deterministic check on inputs that
+//! both accept, so the verdicts are the same. Where
 //! the RustCrypto crates are stricter than OpenSSL (RSA exponents outside
 //! 3..2^33 or even, DSA public values outside the subgroup, Ed25519
 //! signatures with a non-reduced S), keyvet rejects signatures that OpenSSH
@@ -108,6 +116,10 @@ fn rsa(k: &RsaKey<'_>, hash: RsaHash, blob: &[u8], data: &[u8]) -> Result<(), Ce
     .map_err(|_| CertError::SignatureInvalid)?;
     let mut padded = vec![0u8; n.len()];
     padded[n.len() - blob.len()..].copy_from_slice(blob);
+    #[cfg(feature = "verify-aws-lc")]
+    if let Some(r) = aws::rsa(&key, hash, n, k.e.magnitude(), &padded, data) {
+        return r;
+    }
     let r = match hash {
         RsaHash::Sha1 => key.verify(rsa::Pkcs1v15Sign::new::<Sha1>(), &Sha1::digest(data), &padded),
         RsaHash::Sha256 => key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(data), &padded),
@@ -183,8 +195,26 @@ macro_rules! ecdsa_verify {
         rs[$n..].copy_from_slice(&s);
         // Refuses r or s of zero or not below the group order.
         let sig = $krate::ecdsa::Signature::from_slice(&rs).map_err(|_| CertError::SignatureInvalid)?;
-        vk.verify_prehash($prehash, &sig)
+        ecdsa_arith!(vk, sig, $point, &rs, $prehash)
+    }};
+}
+
+/// The ECDSA arithmetic on inputs RustCrypto has parsed and range-checked.
+#[cfg(not(feature = "verify-aws-lc"))]
+macro_rules! ecdsa_arith {
+    ($vk:ident, $sig:ident, $point:expr, $rs:expr, $prehash:expr) => {
+        $vk.verify_prehash($prehash, &$sig)
             .map_err(|_| CertError::SignatureInvalid)
+    };
+}
+
+/// The ECDSA arithmetic on inputs RustCrypto has parsed and range-checked:
+/// AWS-LC's, on the same point, r || s and digest.
+#[cfg(feature = "verify-aws-lc")]
+macro_rules! ecdsa_arith {
+    ($vk:ident, $sig:ident, $point:expr, $rs:expr, $prehash:expr) => {{
+        let _checked = (&$vk, &$sig);
+        aws::ecdsa($point, $rs, $prehash)
     }};
 }
 
@@ -193,6 +223,61 @@ fn ecdsa(k: &EcdsaKey<'_>, r: &Mpint<'_>, s: &Mpint<'_>, prehash: &[u8]) -> Resu
         Curve::P256 => ecdsa_verify!(p256, 32, k.point, r, s, prehash),
         Curve::P384 => ecdsa_verify!(p384, 48, k.point, r, s, prehash),
         Curve::P521 => ecdsa_verify!(p521, 66, k.point, r, s, prehash),
+    }
+}
+
+/// AWS-LC's RSA and ECDSA arithmetic (`verify-aws-lc`), called only after
+/// RustCrypto's checks of the same inputs have passed.
+#[cfg(feature = "verify-aws-lc")]
+mod aws {
+    use aws_lc_rs::digest::{self, Digest};
+    use aws_lc_rs::signature::{self as sig, RsaPublicKeyComponents, UnparsedPublicKey};
+    use rsa::traits::PublicKeyParts;
+
+    use crate::cert::RsaHash;
+    use crate::error::CertError;
+
+    /// PKCS#1 v1.5 over `data` hashed with `hash`; `None` (RustCrypto
+    /// verifies) for moduli outside AWS-LC's 1024-8192 bits. `key` is
+    /// RustCrypto's key for the same `n` and `e`: it has checked n odd,
+    /// e odd, 2 < e < 2^33 and e < n, which AWS-LC requires too; `padded`
+    /// is the signature left-padded to the modulus' length.
+    pub(super) fn rsa(
+        key: &rsa::RsaPublicKey,
+        hash: RsaHash,
+        n: &[u8],
+        e: &[u8],
+        padded: &[u8],
+        data: &[u8],
+    ) -> Option<Result<(), CertError>> {
+        if !(1024..=8192).contains(&key.n().bits()) {
+            return None;
+        }
+        let params = match hash {
+            RsaHash::Sha1 => &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            RsaHash::Sha256 => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            RsaHash::Sha512 => &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        };
+        Some(
+            RsaPublicKeyComponents { n, e }
+                .verify(params, data, padded)
+                .map_err(|_| CertError::SignatureInvalid),
+        )
+    }
+
+    /// ECDSA on an uncompressed `point`, `rs` = r || s as field elements and
+    /// the digest RustCrypto would verify (its length names the hash:
+    /// SHA-256 for P-256 and the sk- forms, SHA-384, SHA-512).
+    pub(super) fn ecdsa(point: &[u8], rs: &[u8], prehash: &[u8]) -> Result<(), CertError> {
+        let (alg, hash) = match rs.len() {
+            64 => (&sig::ECDSA_P256_SHA256_FIXED, &digest::SHA256),
+            96 => (&sig::ECDSA_P384_SHA384_FIXED, &digest::SHA384),
+            _ => (&sig::ECDSA_P521_SHA512_FIXED, &digest::SHA512),
+        };
+        let digest = Digest::import_less_safe(prehash, hash).map_err(|_| CertError::SignatureInvalid)?;
+        UnparsedPublicKey::new(alg, point)
+            .verify_digest(&digest, rs)
+            .map_err(|_| CertError::SignatureInvalid)
     }
 }
 
