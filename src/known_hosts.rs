@@ -73,12 +73,10 @@ const SHA1_LEN: usize = 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HashedHost {
     salt: [u8; SHA1_LEN],
-    /// `None` when the hash part is not the canonical base64 of 20 bytes:
-    /// OpenSSH compares texts, so such an entry never matches.
+    /// `None` when the hash part is not the canonical base64 of 20 bytes
+    /// (the salt always is): OpenSSH compares the re-encoded texts, so
+    /// such an entry never matches.
     hash: Option<[u8; SHA1_LEN]>,
-    /// The field is exactly what OpenSSH re-encodes (canonical base64 of
-    /// salt and hash, nothing after).
-    canonical: bool,
 }
 
 impl HashedHost {
@@ -92,9 +90,6 @@ impl HashedHost {
     /// is hashed as given, without changing its case.
     pub fn matches(&self, host: &str) -> bool {
         let Some(hash) = self.hash else { return false };
-        if !self.canonical {
-            return false;
-        }
         let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(&self.salt) else {
             return false;
         };
@@ -265,8 +260,7 @@ fn hashed(field: &[u8], at: usize) -> Result<HashedHost, Error> {
     }
     let salt = decode20(salt_text).ok_or_else(bad)?;
     let hash = decode20(hash_text);
-    let canonical = hash.is_some();
-    Ok(HashedHost { salt, hash, canonical })
+    Ok(HashedHost { salt, hash })
 }
 
 /// The 20 bytes a base64 text encodes, if it is the canonical base64 of
@@ -426,7 +420,7 @@ impl<'a> HostLine<'a> {
             if memchr::memchr(b',', raw).is_some() {
                 return Err(Error::at_byte(HostsError::HashInList(Snippet::new(raw)), at));
             }
-            if !h.canonical {
+            if h.hash.is_none() {
                 return Err(Error::at_byte(HostsError::Hash(Snippet::new(raw)), at));
             }
             return Ok(());
@@ -508,12 +502,13 @@ pub fn lookup(line: &[u8], host: &str) -> Lookup {
     let field = &s[i..end];
     let matched = if field.first() == Some(&b'|') {
         match hashed(field, i) {
-            // OpenSSH compares the re-encoded hash with the whole field.
-            Ok(h) => field.len() == 3 + 28 + 1 + 28 && h.matches(host),
+            // A hash part that is not canonical never matches (see HashedHost).
+            Ok(h) => h.matches(host),
             Err(_) => return Lookup::Invalid,
         }
     } else {
-        match_host_list(&host.to_ascii_lowercase(), field) == PatternMatch::Positive
+        // match_host_list folds case itself: no lowercased copy per line.
+        match_host_list(host, field) == PatternMatch::Positive
     };
     if !matched {
         return Lookup::Skipped;
