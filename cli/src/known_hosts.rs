@@ -2,15 +2,15 @@
 //! byte for byte, with its exit status.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Write};
 
 use keyvet::known_hosts::{Lookup, Marker, lookup};
+use keyvet::line::{LineReader, RawLine};
 
 use crate::output::{self, Reason};
 
-/// Longest line read; longer lines are read in full but only this much is
-/// kept (ssh-keygen's `getline` has no cap; known_hosts lines are short).
-const MAX_LINE: u64 = 1 << 20;
+/// Longest line kept; a longer one is skipped.
+const MAX_LINE: usize = 1 << 20;
 
 /// The default file: `~/.ssh/known_hosts`, as ssh-keygen's.
 pub(crate) fn default_file() -> Option<String> {
@@ -35,36 +35,21 @@ pub(crate) fn find<W: Write>(host: &str, path: &str, quiet: bool, out: &mut W) -
             return Ok(Found::Unreadable);
         }
     };
-    let mut input = BufReader::new(file);
-    let mut buf = Vec::new();
-    let mut number = 0u64;
+    // The engine's capped reader: a line over the cap is skipped, never
+    // buffered (ssh-keygen's getline has no cap; known_hosts lines are short).
+    let mut lines = LineReader::new(BufReader::new(file), MAX_LINE);
     let mut found = false;
     loop {
-        buf.clear();
-        let n = match (&mut input).take(MAX_LINE).read_until(b'\n', &mut buf) {
-            Ok(n) => n,
+        let (number, bytes) = match lines.next_line() {
+            Ok(Some(RawLine::Line { number, bytes })) => (number, bytes),
+            Ok(Some(RawLine::TooLong { .. })) => continue,
+            Ok(None) => break,
             Err(e) => {
                 eprintln!("keyvet: {}", output::describe(path, &e));
                 return Ok(Found::Unreadable);
             }
         };
-        if n == 0 {
-            break;
-        }
-        if buf.last() != Some(&b'\n') && n as u64 == MAX_LINE {
-            // Over the cap: skip the rest of the line; it is not printed.
-            let mut rest = Vec::new();
-            while (&mut input).take(MAX_LINE).read_until(b'\n', &mut rest)? as u64 == MAX_LINE {
-                if rest.last() == Some(&b'\n') {
-                    break;
-                }
-                rest.clear();
-            }
-            number += 1;
-            continue;
-        }
-        number += 1;
-        if let Lookup::Found(marker) = lookup(&buf, host) {
+        if let Lookup::Found(marker) = lookup(bytes, host) {
             found = true;
             if !quiet {
                 let tag = match marker {
@@ -74,16 +59,10 @@ pub(crate) fn find<W: Write>(host: &str, path: &str, quiet: bool, out: &mut W) -
                 };
                 writeln!(out, "# Host {host} found: line {number} {tag}")?;
             }
-            // The line as C reads it: up to a NUL, without its newline.
-            let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let line = &line[..memchr_nul(line)];
-            out.write_all(line)?;
+            // The line as C reads it: up to a NUL.
+            out.write_all(&bytes[..bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())])?;
             out.write_all(b"\n")?;
         }
     }
     Ok(if found { Found::Yes } else { Found::No })
-}
-
-fn memchr_nul(s: &[u8]) -> usize {
-    s.iter().position(|&b| b == 0).unwrap_or(s.len())
 }
