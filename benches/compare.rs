@@ -210,7 +210,7 @@ fn selection() -> (Vec<usize>, Vec<String>) {
     };
     for k in &kinds {
         assert!(
-            corpus::KINDS.contains(&k.as_str()),
+            corpus::KINDS.contains(&k.as_str()) || corpus::EXTRA_KINDS.contains(&k.as_str()),
             "KEYVET_BENCH_CORPORA: unknown corpus {k}"
         );
     }

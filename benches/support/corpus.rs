@@ -9,12 +9,19 @@
 //! * `rsa4096`, `ed25519`, `certs`: one kind of key each, comments, no
 //!   options.
 //! * `options`: the mix of key types, every line with options.
+//! * `plain` and `certmix` (not in the default run; for the whole-process
+//!   comparisons with ssh-keygen, `benches/whole.sh`): the mix without
+//!   certificates, and with 55% certificates; the other keys in the mix's
+//!   proportions, 9% of the lines with options.
 
 use std::ops::Range;
 use std::path::Path;
 
 /// Kinds of corpus, in bench order.
 pub const KINDS: [&str; 5] = ["mixed", "rsa4096", "ed25519", "certs", "options"];
+
+/// Kinds built on request only.
+pub const EXTRA_KINDS: [&str; 2] = ["plain", "certmix"];
 
 /// A key of the pool: its kind (`ed25519`, `rsa-4096`, `cert:...`) and
 /// `TYPE BASE64`.
@@ -247,11 +254,13 @@ enum Cat {
 }
 
 /// The key categories of `n` lines of the mix, in exact proportions,
-/// shuffled.
-fn mix(rng: &mut Rng, n: usize) -> Vec<Cat> {
-    let ed = n * 40 / 100;
-    let rsa = n * 35 / 100;
-    let ec = n * 15 / 100;
+/// shuffled: `cert_pct`% certificates, the rest Ed25519, RSA and ECDSA
+/// as 40 : 35 : 15.
+fn mix(rng: &mut Rng, n: usize, cert_pct: usize) -> Vec<Cat> {
+    let plain = n - n * cert_pct / 100;
+    let ed = plain * 40 / 90;
+    let rsa = plain * 35 / 90;
+    let ec = plain * 15 / 90;
     let mut cats = Vec::with_capacity(n);
     cats.extend(std::iter::repeat_n(Cat::Ed25519, ed));
     cats.extend(std::iter::repeat_n(Cat::Rsa, rsa));
@@ -270,7 +279,9 @@ pub fn build(pool: &[PoolKey], kind: &str, n: usize) -> Corpus {
         .fold(n as u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     let mut rng = Rng(seed ^ 0x6b65_7976_6574);
     let cats: Vec<Cat> = match kind {
-        "mixed" | "options" => mix(&mut rng, n),
+        "mixed" | "options" => mix(&mut rng, n, 10),
+        "plain" => mix(&mut rng, n, 0),
+        "certmix" => mix(&mut rng, n, 55),
         "rsa4096" => vec![Cat::Rsa; n],
         "ed25519" => vec![Cat::Ed25519; n],
         "certs" => vec![Cat::Cert; n],
@@ -280,7 +291,7 @@ pub fn build(pool: &[PoolKey], kind: &str, n: usize) -> Corpus {
     // `options`, none in the single-type corpora.
     let mut with_options = vec![false; n];
     match kind {
-        "mixed" => {
+        "mixed" | "plain" | "certmix" => {
             let k = (n * 9).div_ceil(100);
             with_options[..k].fill(true);
             rng.shuffle(&mut with_options);
