@@ -1,6 +1,6 @@
 //! The built-in list of published keys: keys whose private halves are
 //! public, so that nobody may log in with them. RFC and standards examples
-//! (RFC 8032, 8410, 9500), the insecure default keys of tools and images
+//! (RFC 6979, 7517, 8032, 8410, 9500), the insecure default keys of tools and images
 //! (Vagrant, phusion/baseimage-docker, appliance and firmware keys
 //! collected by rapid7/ssh-badkeys) and the test keys of SSH projects'
 //! suites (OpenSSH, libssh, libssh2, paramiko, Twisted, Go, RustCrypto and
