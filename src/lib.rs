@@ -73,6 +73,8 @@ mod ec;
 mod error;
 pub mod fingerprint;
 mod format;
+#[cfg(feature = "serde")]
+pub mod json_lines;
 mod key;
 pub mod known_hosts;
 pub mod line;

@@ -19,6 +19,10 @@
 use crate::algorithm::{Algorithm, AlgorithmSet, CertVersion, KeyType};
 use crate::screening::Screening;
 
+mod switches;
+
+pub use switches::{SwitchError, Switches};
+
 /// A validation policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {

@@ -34,6 +34,7 @@ const ENGINE: &[(&str, u8)] = &[
     ("weak", 5),
     ("checker", 6),
     ("convert", 6),
+    ("json_lines", 6),
     ("listing", 6),
     ("report", 6),
     ("stream", 6),

@@ -17,7 +17,6 @@ use keyvet_cloud::Provider;
 
 mod import;
 mod inspect;
-mod json;
 mod known_hosts;
 mod output;
 
@@ -323,53 +322,21 @@ struct PolicyOpts {
 impl PolicyOpts {
     /// The policy and the blocklist, or a usage error.
     fn build(&self) -> Result<(Policy, Option<std::sync::Arc<keyvet::weak::Blocklist>>), String> {
-        use keyvet::weak::{Check, CheckSet};
-        let mut p = self.policy.policy();
-        let check = |id: &str| -> Result<CheckSet, String> {
-            if id == "all" {
-                return Ok(CheckSet::ALL);
-            }
-            Check::from_id(id).map(|c| CheckSet::NONE.with(c)).ok_or_else(|| {
-                format!(
-                    "unknown check {id:?}; the checks are: {}",
-                    Check::ALL.map(Check::id).join(", ")
-                )
-            })
+        let switches = keyvet::policy::Switches {
+            enable: self.enable.clone(),
+            disable: self.disable.clone(),
+            no_builtin_blocklist: self.no_builtin_blocklist,
+            min_rsa_bits: self.min_rsa_bits,
+            allow: self.allow.clone(),
+            deny: self.deny.clone(),
         };
-        for id in &self.enable {
-            for c in check(id)?.iter() {
-                p.screening.checks = p.screening.checks.with(c);
-            }
-            if p.screening.fermat_steps == 0 {
-                p.screening.fermat_steps = 100;
-            }
-        }
-        for id in &self.disable {
-            for c in check(id)?.iter() {
-                p.screening.checks = p.screening.checks.without(c);
-            }
-        }
-        if self.no_builtin_blocklist {
-            p.screening.checks = p.screening.checks.without(Check::Published);
-        }
-        if let Some(b) = self.min_rsa_bits {
-            p.min_rsa_bits = b;
-        }
-        let alg = |name: &str| keyvet::Algorithm::from_name(name).ok_or_else(|| format!("unknown algorithm {name:?}"));
-        for a in &self.allow {
-            let a = alg(a)?;
-            p.algorithms = p.algorithms.with(a);
-            p.ca_algorithms = p.ca_algorithms.with(keyvet::Algorithm::plain(a.key_type()));
-        }
-        for a in &self.deny {
-            p.algorithms = p.algorithms.without(alg(a)?);
-        }
+        let mut p = switches.apply(self.policy.policy()).map_err(|e| e.to_string())?;
         let blocklist = match &self.blocklist {
             None => None,
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| output::describe(path, &e))?;
                 let bl = keyvet::weak::Blocklist::parse(&text).map_err(|e| format!("{path}: {e}"))?;
-                p.screening.checks = p.screening.checks.with(Check::Blocklist);
+                p.screening.checks = p.screening.checks.with(keyvet::weak::Check::Blocklist);
                 Some(std::sync::Arc::new(bl))
             }
         };
@@ -739,7 +706,7 @@ fn check_event(name: &str, show: Show, out: &mut Vec<u8>, event: Event<'_, '_, '
     match event {
         Event::Key { line, checked, .. } => {
             if json {
-                json::valid(out, name, line, checked)
+                keyvet::json_lines::valid(out, name, line, checked)
             } else {
                 if show.quiet {
                     for f in checked.findings().iter() {
@@ -775,7 +742,7 @@ fn check_event(name: &str, show: Show, out: &mut Vec<u8>, event: Event<'_, '_, '
         }
         Event::Invalid { line, error, findings } => {
             if json {
-                json::invalid(out, name, line, &error, &findings)
+                keyvet::json_lines::invalid(out, name, line, &error, &findings)
             } else {
                 writeln!(out, "{name}: {error} [{}]", error.code())?;
                 // The error may be the first finding itself.
@@ -851,7 +818,7 @@ fn shared_primes<W: Write>(
         o.invalid |= severity == keyvet::weak::Severity::Error;
         let (file, other_file) = (name(x.source), name(x.other_source));
         if json {
-            json::shared_prime(out, file, x.line, other_file, x.other_line, severity)?;
+            keyvet::json_lines::shared_prime(out, file, x.line, other_file, x.other_line, severity)?;
         } else {
             let c = keyvet::weak::Check::RsaSharedPrime;
             writeln!(
@@ -884,9 +851,9 @@ fn fingerprint_event(
     event: Event<'_, '_, '_>,
 ) -> io::Result<()> {
     match event {
-        Event::Key { line, checked, .. } if show.json => json::valid(&mut p.out, name, line, checked),
+        Event::Key { line, checked, .. } if show.json => keyvet::json_lines::valid(&mut p.out, name, line, checked),
         Event::Invalid { line, error, findings } if show.json => {
-            json::invalid(&mut p.out, name, line, &error, &findings)
+            keyvet::json_lines::invalid(&mut p.out, name, line, &error, &findings)
         }
         Event::Key { checked, comment, .. } => writeln!(p.out, "{}", checked.listing_line_with(alg, comment)),
         Event::Invalid { .. } if show.quiet => Ok(()),

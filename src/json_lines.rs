@@ -1,13 +1,33 @@
-//! JSON Lines output of `keyvet check --json`, written without allocating
-//! for the common case.
+//! The JSON Lines records of `keyvet check --json`: one object per key line
+//! (`valid`, `invalid`) and per line that shares a prime with another
+//! (`shared_prime`), written without allocating for the common case. The
+//! command line and the bindings (Python, WebAssembly) write their records
+//! here, so that they are the same bytes.
+//!
+//! ```
+//! use keyvet::{Checker, json_lines, policy};
+//! let mut v = Checker::new(policy::OPENSSH);
+//! let line = b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@example";
+//! let mut out = Vec::new();
+//! json_lines::valid(&mut out, "keys.pub", 1, &v.check_line(line).unwrap()).unwrap();
+//! let text = String::from_utf8(out).unwrap();
+//! assert!(text.starts_with(r#"{"file":"keys.pub","line":1,"valid":true,"algorithm":"ssh-ed25519","bits":256,"#));
+//! assert!(text.ends_with("\"comment\":\"alice@example\",\"options\":[],\"findings\":[]}\n"));
+//! ```
 
 use std::io::{self, Write};
 
-use keyvet::weak::{Check, Findings, Severity};
-use keyvet::{Checked, Error};
+use crate::screening::{Check, Findings, Severity};
+use crate::{Checked, Error};
 
 /// Writes `s` as a JSON string (invalid UTF-8 becomes U+FFFD).
-pub(crate) fn string<W: Write>(out: &mut W, s: &[u8]) -> io::Result<()> {
+///
+/// ```
+/// let mut out = Vec::new();
+/// keyvet::json_lines::string(&mut out, b"a\"b\n\xff").unwrap();
+/// assert_eq!(out, "\"a\\\"b\\n\u{fffd}\"".as_bytes());
+/// ```
+pub fn string<W: Write>(out: &mut W, s: &[u8]) -> io::Result<()> {
     out.write_all(b"\"")?;
     for chunk in s.utf8_chunks() {
         let valid = chunk.valid();
@@ -38,7 +58,10 @@ pub(crate) fn string<W: Write>(out: &mut W, s: &[u8]) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-pub(crate) fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_, '_>) -> io::Result<()> {
+/// The record of a valid key line: algorithm, bits, both fingerprints,
+/// comment, options, known_hosts fields when it is a host line, and what
+/// weak-key screening found (module example above).
+pub fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_, '_>) -> io::Result<()> {
     out.write_all(b"{\"file\":")?;
     string(out, file.as_bytes())?;
     write!(
@@ -74,7 +97,7 @@ pub(crate) fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_
             Some(m) => write!(out, "\"{}\"", m.name())?,
             None => out.write_all(b"null")?,
         }
-        let hashed = matches!(h.hosts(), keyvet::known_hosts::Hosts::Hashed(_));
+        let hashed = matches!(h.hosts(), crate::known_hosts::Hosts::Hashed(_));
         out.write_all(b",\"hosts\":")?;
         if hashed {
             out.write_all(b"null")?;
@@ -122,8 +145,19 @@ fn findings<W: Write>(out: &mut W, f: &Findings) -> io::Result<()> {
     out.write_all(b"]")
 }
 
-/// A line that shares a prime with another (reported after every input).
-pub(crate) fn shared_prime<W: Write>(
+/// The record of a line that shares a prime with another (reported after
+/// every input): invalid when the policy's screening makes the check an
+/// error, with the other line named.
+///
+/// ```
+/// use keyvet::weak::Severity;
+/// let mut out = Vec::new();
+/// keyvet::json_lines::shared_prime(&mut out, "a.pub", 3, "b.pub", 7, Severity::Error).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with(r#"{"file":"a.pub","line":3,"valid":false,"error":{"code":"weak.rsa.shared_prime""#));
+/// assert!(text.ends_with("\"shares_prime_with\":{\"file\":\"b.pub\",\"line\":7}}\n"));
+/// ```
+pub fn shared_prime<W: Write>(
     out: &mut W,
     file: &str,
     line: u64,
@@ -152,7 +186,19 @@ pub(crate) fn shared_prime<W: Write>(
     writeln!(out, ",\"line\":{other_line}}}}}")
 }
 
-pub(crate) fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Findings) -> io::Result<()> {
+/// The record of an invalid line: the error (code, message, position) and
+/// what screening found.
+///
+/// ```
+/// use keyvet::{Checker, policy};
+/// let mut v = Checker::new(policy::STRICT);
+/// let e = v.check_line(b"ssh-ed25519 AAAA").unwrap_err();
+/// let mut out = Vec::new();
+/// keyvet::json_lines::invalid(&mut out, "-", 2, &e, &Default::default()).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with(r#"{"file":"-","line":2,"valid":false,"error":{"code":""#));
+/// ```
+pub fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Findings) -> io::Result<()> {
     out.write_all(b"{\"file\":")?;
     string(out, file.as_bytes())?;
     write!(out, ",\"line\":{line},\"valid\":false,\"error\":")?;
