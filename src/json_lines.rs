@@ -207,3 +207,31 @@ pub fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Find
     findings(out, f)?;
     out.write_all(b"}\n")
 }
+
+/// The record of a vetted upload ([`crate::vet`]), as `keyvet vet --json`
+/// prints it: `{"valid":true,"line":...,` the key's report, `converted_from`
+/// and `repairs` `}`, or `{"valid":false,"error":...}`.
+///
+/// ```
+/// use keyvet::{policy, vet};
+/// let upload = b"ssh-ed25519 AAAA";
+/// let mut out = Vec::new();
+/// keyvet::json_lines::vetted(&mut out, &vet::vet(upload, &policy::STRICT)).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with(r#"{"valid":false,"error":{"code":"blob.truncated""#));
+/// ```
+pub fn vetted<W: Write>(out: &mut W, verdict: &Result<crate::vet::Vetted, Error>) -> io::Result<()> {
+    let value = match verdict {
+        Ok(v) => {
+            let mut o = serde_json::Map::new();
+            o.insert("valid".into(), true.into());
+            if let serde_json::Value::Object(fields) = serde_json::to_value(v).map_err(io::Error::other)? {
+                o.extend(fields);
+            }
+            serde_json::Value::Object(o)
+        }
+        Err(e) => serde_json::json!({"valid": false, "error": e}),
+    };
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}

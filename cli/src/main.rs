@@ -959,18 +959,7 @@ fn vet<W: Write>(name: &str, checker: &Checker, json: bool, out: &mut W) -> io::
     let verdict = keyvet::vet::vet_with(&buf, checker);
     let invalid = verdict.is_err();
     if json {
-        let value = match &verdict {
-            Ok(v) => {
-                let mut o = serde_json::Map::new();
-                o.insert("valid".into(), true.into());
-                if let serde_json::Value::Object(fields) = serde_json::to_value(v).map_err(io::Error::other)? {
-                    o.extend(fields);
-                }
-                serde_json::Value::Object(o)
-            }
-            Err(e) => serde_json::json!({"valid": false, "error": e}),
-        };
-        writeln!(out, "{value}")?;
+        keyvet::json_lines::vetted(out, &verdict)?;
     } else {
         match &verdict {
             Ok(v) => {
