@@ -53,7 +53,7 @@ def test_switches_are_the_cli_switches():
 
 
 def test_check_lines_numbers_lines_and_skips_blanks_and_comments():
-    got = keyvet.check_lines(["# keys", ED25519, "", "ssh-ed25519 AAAA"], policy="openssh")
+    got = list(keyvet.check_lines(["# keys", ED25519, "", "ssh-ed25519 AAAA"], policy="openssh"))
     assert [(v.line, v.valid) for v in got] == [(2, True), (4, False)]
     assert got[1].error.code == "blob.truncated"
 
@@ -76,3 +76,82 @@ def test_fingerprint_matches_the_verdict():
     assert keyvet.fingerprint(ED25519, "md5") == v.md5
     with pytest.raises(ValueError):
         keyvet.fingerprint(ED25519, "sha1")
+
+
+def test_check_lines_streams_an_endless_input():
+    import itertools
+
+    def endless():
+        while True:
+            yield ED25519
+            yield "ssh-ed25519 AAAA"
+
+    # An endless generator: only what is consumed (and a bounded buffer
+    # ahead) is ever read, so this returns.
+    first = list(itertools.islice(keyvet.check_lines(endless(), policy="openssh"), 5))
+    assert [(v.line, v.valid) for v in first] == [(1, True), (2, False), (3, True), (4, False), (5, True)]
+
+
+def test_check_lines_takes_a_file_object_and_bytes(tmp_path):
+    path = tmp_path / "keys"
+    path.write_text(f"{ED25519}\n\n# c\nssh-ed25519 AAAA\n")
+    with open(path) as f:
+        text_lines = [(v.line, v.valid) for v in keyvet.check_lines(f, policy="openssh")]
+    with open(path, "rb") as f:
+        byte_lines = [(v.line, v.valid) for v in keyvet.check_lines(f, policy="openssh")]
+    whole = [(v.line, v.valid) for v in keyvet.check_file(path, policy="openssh")]
+    assert text_lines == byte_lines == whole == [(1, True), (4, False)]
+
+
+def test_errors_of_the_input_reach_the_caller(tmp_path):
+    def failing():
+        yield ED25519
+        raise RuntimeError("the source broke")
+
+    it = keyvet.check_lines(failing(), policy="openssh")
+    with pytest.raises(RuntimeError, match="the source broke"):
+        list(it)
+    with pytest.raises(TypeError, match="str or bytes"):
+        list(keyvet.check_lines([ED25519, 42]))
+    with pytest.raises(OSError):
+        list(keyvet.check_file(tmp_path / "missing"))
+
+
+def test_a_blocklist_refuses_listed_keys():
+    fp = keyvet.check(ED25519, policy="openssh").sha256
+    with pytest.raises(keyvet.KeyvetError) as e:
+        keyvet.check(ED25519, blocklist=[fp])
+    assert e.value.code == "weak.blocklist"
+    # Under openssh, screening only warns.
+    warned = keyvet.check(ED25519, policy="openssh", blocklist=[fp])
+    assert [f["id"] for f in warned.findings] == ["weak.blocklist"]
+    assert keyvet.check(ED25519, blocklist="# none\n").valid
+    with pytest.raises(ValueError, match="blocklist"):
+        keyvet.check(ED25519, blocklist="not a fingerprint")
+
+
+def test_vet_refuses_private_keys_and_names_paste_mistakes(root):
+    data = (root / "corpus/pasted/inputs/private-ed25519.leading-blank-line.txt").read_bytes()
+    with pytest.raises(keyvet.KeyvetError) as e:
+        keyvet.vet(data)
+    assert e.value.code == "upload.private_key"
+    assert all(l not in str(e.value.record) for l in data.decode().splitlines() if len(l) > 20)
+    wrapped = ED25519[:40] + "\n" + ED25519[40:]
+    with pytest.raises(keyvet.KeyvetError) as e:
+        keyvet.vet(wrapped, policy="openssh")
+    assert (e.value.code, e.value.line) == ("upload.wrapped", 1)
+    v = keyvet.vet(wrapped, policy="openssh", repair=True)
+    assert v.line == ED25519 and [r["code"] for r in v.repairs] == ["upload.wrapped"]
+    with pytest.raises(keyvet.KeyvetError) as e:
+        keyvet.vet(ED25519 + "\n" + ED25519)
+    assert e.value.code == "upload.several_keys"
+    with pytest.raises(keyvet.KeyvetError) as e:
+        keyvet.vet(b"x" * (10 << 20))
+    assert e.value.code == "upload.too_large"
+
+
+def test_convert_gives_the_openssh_line(root):
+    c = keyvet.convert((root / "corpus/convert/public/ed25519.rfc4716").read_bytes(), policy="openssh")
+    assert c.line.startswith("ssh-ed25519 ") and c.format == "rfc4716"
+    with pytest.raises(keyvet.KeyvetError):
+        keyvet.convert("not a key")

@@ -13,24 +13,33 @@ the JSON object ``keyvet check --json`` prints for the same line.
 ... except keyvet.KeyvetError as e:
 ...     print(e.code, e.byte)
 blob.truncated 12
+
+Uploads go through :func:`vet` (one paste, one verdict: private keys refused,
+paste mistakes named); files and iterables of lines through
+:func:`check_file` and :func:`check_lines`, which stream; other key forms
+through :func:`convert`; the cloud APIs through :mod:`keyvet.profiles`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 from . import _keyvet
 
 __all__ = [
     "KeyvetError",
+    "Conversion",
+    "Vetted",
     "Verdict",
     "check",
     "check_file",
     "check_lines",
     "check_text",
+    "convert",
     "fingerprint",
+    "vet",
     "__version__",
 ]
 
@@ -61,15 +70,9 @@ class KeyvetError(ValueError):
         super().__init__(f"{self.message} [{self.code}]")
 
 
-class Verdict:
-    """keyvet's verdict on one line: the command line's JSON record.
-
-    Every key of the record is an attribute (``valid``, ``file``, ``line``,
-    ``algorithm``, ``bits``, ``sha256``, ``md5``, ``comment``, ``options``,
-    ``findings``, and for known_hosts lines ``marker``, ``hosts``,
-    ``hashed``); an absent key reads as ``None``. ``error`` is a
-    :class:`KeyvetError` for an invalid line, else ``None``.
-    """
+class _Record:
+    """A JSON record of the command line, as an object: every key is an
+    attribute, an absent key reads as ``None``."""
 
     __slots__ = ("_record",)
 
@@ -81,20 +84,38 @@ class Verdict:
             raise AttributeError(name)
         return self._record.get(name)
 
+    def to_dict(self) -> Dict[str, Any]:
+        """The record as the command line prints it (a copy)."""
+        return json.loads(json.dumps(self._record))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._record == other._record  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self._record, sort_keys=True))
+
+
+class Verdict(_Record):
+    """keyvet's verdict on one line: the command line's JSON record.
+
+    Every key of the record is an attribute (``valid``, ``file``, ``line``,
+    ``algorithm``, ``bits``, ``sha256``, ``md5``, ``comment``, ``options``,
+    ``findings``, and for known_hosts lines ``marker``, ``hosts``,
+    ``hashed``); an absent key reads as ``None``. ``error`` is a
+    :class:`KeyvetError` for an invalid line, else ``None``.
+
+    >>> import keyvet
+    >>> v = keyvet.check_text("ssh-ed25519 AAAA")[0]
+    >>> (v.valid, v.line, v.error.code)
+    (False, 1, 'blob.truncated')
+    """
+
+    __slots__ = ()
+
     @property
     def error(self) -> Optional[KeyvetError]:
         """The error of an invalid line, else ``None``."""
         return KeyvetError(self._record) if "error" in self._record else None
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The record as ``keyvet check --json`` prints it (a copy)."""
-        return json.loads(json.dumps(self._record))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Verdict) and self._record == other._record
-
-    def __hash__(self) -> int:
-        return hash(json.dumps(self._record, sort_keys=True))
 
     def __repr__(self) -> str:
         r = self._record
@@ -102,6 +123,36 @@ class Verdict:
             return f"Verdict(valid, {r.get('algorithm')} {r.get('bits')} {r.get('sha256')}, line {r.get('line')})"
         code = r.get("error", {}).get("code")
         return f"Verdict(invalid, {code}, line {r.get('line')})"
+
+
+class Vetted(_Record):
+    """An upload :func:`vet` accepted: the record ``keyvet vet --json``
+    prints. ``line`` is the key as one OpenSSH line (what to store),
+    ``openssh`` the same without its comment; ``algorithm``, ``bits``,
+    ``sha256``, ``md5``, ``comment``, ``options`` and ``findings`` as in a
+    :class:`Verdict`; ``converted_from`` the form the upload was in (``None``
+    for an OpenSSH line) and ``repairs`` the paste mistakes repaired
+    (``[{"code": ..., "message": ...}]``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        r = self._record
+        return f"Vetted({r.get('algorithm')} {r.get('bits')} {r.get('sha256')})"
+
+
+class Conversion(_Record):
+    """A key :func:`convert` turned into an OpenSSH line: ``line``,
+    ``format`` (its short name: ``openssh``, ``rfc4716``, ``pem-spki``,
+    ``openssh-private``, ...), ``format_name`` (as ``keyvet convert`` says
+    it), ``encrypted`` (an encrypted private key whose public half is in
+    clear) and ``openssh_cannot_load`` (why OpenSSH's own tools would refuse
+    the file as it is, or ``None``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Conversion({self._record.get('format')}: {self._record.get('line')})"
 
 
 def _bytes(data: Text) -> bytes:
@@ -116,17 +167,21 @@ _DEFAULTS: Dict[str, Any] = {
     "min_rsa_bits": None,
     "allow": [],
     "deny": [],
+    "blocklist": None,
 }
 
 
-def _options(policy: str, kw: Dict[str, Any]) -> Dict[str, Any]:
+def _options(policy: str, kw: Dict[str, Any], repair: bool = False) -> Dict[str, Any]:
     unknown = set(kw) - set(_DEFAULTS)
     if unknown:
         raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
-    out = dict(_DEFAULTS, policy=policy, **kw)
+    out = dict(_DEFAULTS, policy=policy, repair=repair, **kw)
     for k in ("enable", "disable", "allow", "deny"):
         v = out[k]
         out[k] = [v] if isinstance(v, str) else list(v)
+    b = out["blocklist"]
+    if b is not None and not isinstance(b, str):
+        out["blocklist"] = "\n".join(b)
     return out
 
 
@@ -152,16 +207,69 @@ def check_text(text: Text, file: str = "-", policy: str = "strict", **switches: 
     return [Verdict(json.loads(r)) for r in _keyvet.check_text(_bytes(text), file, _options(policy, switches))]
 
 
-def check_lines(lines: Iterable[Text], policy: str = "strict", **switches: Any) -> List[Verdict]:
-    """Check lines given one by one (without their newlines), numbered from 1."""
-    return check_text(b"\n".join(_bytes(x) for x in lines), "-", policy, **switches)
+def _verdicts(records: Iterable[str]) -> Iterator[Verdict]:
+    for r in records:
+        yield Verdict(json.loads(r))
 
 
-def check_file(path: Union[str, "os.PathLike[str]"], policy: str = "strict", **switches: Any) -> List[Verdict]:
-    """Check a file: the verdicts ``keyvet check --json PATH`` prints."""
-    with open(path, "rb") as f:
-        data = f.read()
-    return check_text(data, os.fspath(path), policy, **switches)
+def check_lines(lines: Iterable[Text], policy: str = "strict", file: str = "-", **switches: Any) -> Iterator[Verdict]:
+    """Check lines as they come (str or bytes, with or without their line
+    ends; a file object will do), numbered from 1: an iterator of verdicts,
+    one per key line, then the lines that share an RSA prime. The engine
+    works on a thread of its own, a buffer of lines ahead, without the GIL:
+    memory stays bounded however long the input.
+
+    >>> import keyvet
+    >>> [v.valid for v in keyvet.check_lines(["# mine", "ssh-ed25519 AAAA"])]
+    [False]
+    """
+    return _verdicts(_keyvet.stream_lines(lines, file, _options(policy, switches)))
+
+
+def check_file(path: Union[str, "os.PathLike[str]"], policy: str = "strict", **switches: Any) -> Iterator[Verdict]:
+    """Check a file: the verdicts ``keyvet check --json PATH`` prints, as an
+    iterator that reads the file as it goes (``list()`` it for all at
+    once). A file that cannot be opened or read raises :class:`OSError`."""
+    path = os.fspath(path)
+    return _verdicts(_keyvet.stream_file(path, _options(policy, switches)))
+
+
+def vet(upload: Text, policy: str = "strict", repair: bool = False, **switches: Any) -> Vetted:
+    r"""Vet one upload, as an "add SSH key" form receives it: the whole text
+    is one paste. Returns the key to store, or raises :class:`KeyvetError`
+    naming the mistake (``upload.private_key`` for a private key, which must
+    be treated as exposed; ``upload.wrapped``, ``upload.several_keys``,
+    ``line.bom``, ...). With ``repair=True`` the mistakes keyvet repairs
+    without guessing are accepted and listed in ``repairs``. PEM and RFC 4716
+    public keys are converted. The same verdict as ``keyvet vet --json``.
+
+    >>> import keyvet
+    >>> line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice"
+    >>> keyvet.vet(line[:40] + "\n" + line[40:], repair=True).repairs[0]["code"]
+    'upload.wrapped'
+    """
+    record = json.loads(_keyvet.vet(_bytes(upload), _options(policy, switches, repair)))
+    if not record["valid"]:
+        raise KeyvetError(record)
+    return Vetted(record)
+
+
+def convert(key: Text, policy: str = "strict", **switches: Any) -> Conversion:
+    r"""Convert a key in any form users paste (an OpenSSH line, RFC 4716 or
+    PuTTY, PEM or DER public keys, or a private key, whose public half is
+    derived and which is never returned) to one OpenSSH line, checked
+    against the policy: ``keyvet convert``. Raises :class:`KeyvetError`.
+
+    >>> import keyvet
+    >>> block = "---- BEGIN SSH2 PUBLIC KEY ----\nAAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n---- END SSH2 PUBLIC KEY ----\n"
+    >>> c = keyvet.convert(block, policy="openssh")
+    >>> (c.format, c.line[:24])
+    ('rfc4716', 'ssh-ed25519 AAAAC3NzaC1l')
+    """
+    record = json.loads(_keyvet.convert(_bytes(key), _options(policy, switches)))
+    if not record["valid"]:
+        raise KeyvetError(record)
+    return Conversion(record)
 
 
 def fingerprint(line: Text, hash: str = "sha256", policy: str = "openssh") -> str:
