@@ -18,7 +18,7 @@
 use std::io::{self, Write};
 
 use crate::screening::{Check, Findings, Severity};
-use crate::{Checked, Error};
+use crate::{Checked, Error, Fingerprint};
 
 /// Writes `s` as a JSON string (invalid UTF-8 becomes U+FFFD).
 ///
@@ -62,6 +62,30 @@ pub fn string<W: Write>(out: &mut W, s: &[u8]) -> io::Result<()> {
 /// comment, options, known_hosts fields when it is a host line, and what
 /// weak-key screening found (module example above).
 pub fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_, '_>) -> io::Result<()> {
+    valid_with(out, file, line, c, &c.sha256(), &c.md5())
+}
+
+/// [`valid`] with the key's fingerprints computed by the caller, who needs
+/// them too (a binding that keeps them beside the record): each hash is
+/// computed once.
+///
+/// ```
+/// use keyvet::{Checker, json_lines, policy};
+/// let mut v = Checker::new(policy::OPENSSH);
+/// let c = v.check_line(b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl").unwrap();
+/// let (mut a, mut b) = (Vec::new(), Vec::new());
+/// json_lines::valid(&mut a, "-", 1, &c).unwrap();
+/// json_lines::valid_with(&mut b, "-", 1, &c, &c.sha256(), &c.md5()).unwrap();
+/// assert_eq!(a, b);
+/// ```
+pub fn valid_with<W: Write>(
+    out: &mut W,
+    file: &str,
+    line: u64,
+    c: &Checked<'_, '_>,
+    sha256: &Fingerprint,
+    md5: &Fingerprint,
+) -> io::Result<()> {
     out.write_all(b"{\"file\":")?;
     string(out, file.as_bytes())?;
     write!(
@@ -69,8 +93,8 @@ pub fn valid<W: Write>(out: &mut W, file: &str, line: u64, c: &Checked<'_, '_>) 
         ",\"line\":{line},\"valid\":true,\"algorithm\":\"{}\",\"bits\":{},\"sha256\":\"{}\",\"md5\":\"{}\",\"comment\":",
         c.algorithm(),
         c.bits(),
-        c.sha256(),
-        c.md5()
+        sha256,
+        md5
     )?;
     match c.line().comment_bytes() {
         Some(t) => string(out, t)?,

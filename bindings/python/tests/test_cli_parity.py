@@ -1,7 +1,11 @@
 """Every verdict of the Python package equals the command line's: for every
 file of corpus/ (the conformance data included, under corpus/external/) and
-both policies, `keyvet.check_file(path)` gives exactly the JSON objects that
-`keyvet check --json path` prints, in the same order."""
+both policies, `keyvet.check_file(path)` (streamed) and `keyvet.check_text`
+(the whole text at once) give exactly the JSON objects that
+`keyvet check --json path` prints, in the same order, and `to_json()` the
+very bytes of its lines; the attributes read without the record
+(`valid`, `line`, `algorithm`, `bits`, `sha256`, `md5`, `comment`) agree
+with it."""
 
 import concurrent.futures
 import json
@@ -22,7 +26,10 @@ def corpus_files(root):
     return sorted(out)
 
 
-def cli_records(cli, root, path, policy):
+FAST = ["valid", "file", "line", "algorithm", "bits", "sha256", "md5", "comment"]
+
+
+def cli_lines(cli, root, path, policy):
     r = subprocess.run(
         [cli, "check", "--json", "-j", "1", "--policy", policy, path],
         cwd=root,
@@ -33,7 +40,7 @@ def cli_records(cli, root, path, policy):
     assert r.returncode in (0, 1), f"{path}: keyvet exited {r.returncode}: {r.stderr.decode(errors='replace')}"
     # Split on newlines only: str.splitlines() would also split inside JSON
     # strings that hold U+2028, U+0085 and the like, which JSON leaves raw.
-    return [json.loads(line) for line in r.stdout.decode("utf-8").split("\n") if line]
+    return [line for line in r.stdout.decode("utf-8").split("\n") if line]
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -41,17 +48,26 @@ def test_every_corpus_file_matches_the_cli(cli, root, policy):
     files = corpus_files(root)
     assert len(files) > 2000, "the corpus is missing"
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        expected = dict(zip(files, pool.map(lambda p: cli_records(cli, root, p, policy), files)))
+        expected = dict(zip(files, pool.map(lambda p: cli_lines(cli, root, p, policy), files)))
     cwd = os.getcwd()
     os.chdir(root)
     try:
         differences = []
         records = 0
         for path in files:
-            got = [v.to_dict() for v in keyvet.check_file(path, policy=policy)]
-            records += len(got)
-            if got != expected[path]:
-                differences.append(path)
+            want = expected[path]
+            streamed = list(keyvet.check_file(path, policy=policy))
+            whole = keyvet.check_text((root / path).read_bytes(), path, policy=policy)
+            records += len(streamed)
+            for verdicts in (streamed, whole):
+                # The fast attributes first (before the record is made).
+                fast = [tuple(getattr(v, k) for k in FAST) for v in verdicts]
+                if [v.to_json() for v in verdicts] != want:
+                    differences.append(path)
+                    continue
+                records_ = [json.loads(line) for line in want]
+                if [v.to_dict() for v in verdicts] != records_ or fast != [tuple(r.get(k) for k in FAST) for r in records_]:
+                    differences.append(path)
     finally:
         os.chdir(cwd)
     assert differences == [], f"{len(differences)} files differ, first: {differences[:5]}"

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
+import functools
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _keyvet
 
@@ -95,34 +96,8 @@ class _Record:
         return hash(json.dumps(self._record, sort_keys=True))
 
 
-class Verdict(_Record):
-    """keyvet's verdict on one line: the command line's JSON record.
-
-    Every key of the record is an attribute (``valid``, ``file``, ``line``,
-    ``algorithm``, ``bits``, ``sha256``, ``md5``, ``comment``, ``options``,
-    ``findings``, and for known_hosts lines ``marker``, ``hosts``,
-    ``hashed``); an absent key reads as ``None``. ``error`` is a
-    :class:`KeyvetError` for an invalid line, else ``None``.
-
-    >>> import keyvet
-    >>> v = keyvet.check_text("ssh-ed25519 AAAA")[0]
-    >>> (v.valid, v.line, v.error.code)
-    (False, 1, 'blob.truncated')
-    """
-
-    __slots__ = ()
-
-    @property
-    def error(self) -> Optional[KeyvetError]:
-        """The error of an invalid line, else ``None``."""
-        return KeyvetError(self._record) if "error" in self._record else None
-
-    def __repr__(self) -> str:
-        r = self._record
-        if r.get("valid"):
-            return f"Verdict(valid, {r.get('algorithm')} {r.get('bits')} {r.get('sha256')}, line {r.get('line')})"
-        code = r.get("error", {}).get("code")
-        return f"Verdict(invalid, {code}, line {r.get('line')})"
+Verdict = _keyvet.Verdict
+Verdict.__module__ = "keyvet"
 
 
 class Vetted(_Record):
@@ -185,6 +160,29 @@ def _options(policy: str, kw: Dict[str, Any], repair: bool = False) -> Dict[str,
     return out
 
 
+def _frozen(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_policy(key: Tuple[Tuple[str, Any], ...]) -> Any:
+    return _keyvet.Policy({k: (list(v) if isinstance(v, tuple) else v) for k, v in key})
+
+
+_PRESETS: Dict[str, Any] = {}
+
+
+def _policy(policy: str, kw: Dict[str, Any]) -> Any:
+    """The engine's checker for these options, built once and reused."""
+    if not kw:
+        p = _PRESETS.get(policy)
+        if p is None:
+            p = _PRESETS[policy] = _keyvet.Policy(_options(policy, kw))
+        return p
+    o = _options(policy, kw)
+    return _cached_policy(tuple(sorted((k, _frozen(v)) for k, v in o.items())))
+
+
 def check(line: Text, policy: str = "strict", **switches: Any) -> Verdict:
     """Check one key line; return its verdict, or raise :class:`KeyvetError`.
 
@@ -194,22 +192,17 @@ def check(line: Text, policy: str = "strict", **switches: Any) -> Verdict:
     ``min_rsa_bits``, ``allow``/``deny`` (algorithm names), and ``format``
     (``"auto"``, ``"authorized-keys"``, ``"known-hosts"``).
     """
-    record = json.loads(_keyvet.check_line(_bytes(line), _options(policy, switches)))
-    if not record["valid"]:
-        raise KeyvetError(record)
-    return Verdict(record)
+    v = _policy(policy, switches).check_line(_bytes(line))
+    if not v.valid:
+        raise v.error
+    return v
 
 
 def check_text(text: Text, file: str = "-", policy: str = "strict", **switches: Any) -> List[Verdict]:
     """Check every key line of ``text`` as ``keyvet check --json`` checks a
     file named ``file``: one verdict per key line (blank and ``#`` lines are
     skipped), then one per line that shares an RSA prime with another."""
-    return [Verdict(json.loads(r)) for r in _keyvet.check_text(_bytes(text), file, _options(policy, switches))]
-
-
-def _verdicts(records: Iterable[str]) -> Iterator[Verdict]:
-    for r in records:
-        yield Verdict(json.loads(r))
+    return _policy(policy, switches).check_text(_bytes(text), file)
 
 
 def check_lines(lines: Iterable[Text], policy: str = "strict", file: str = "-", **switches: Any) -> Iterator[Verdict]:
@@ -223,7 +216,7 @@ def check_lines(lines: Iterable[Text], policy: str = "strict", file: str = "-", 
     >>> [v.valid for v in keyvet.check_lines(["# mine", "ssh-ed25519 AAAA"])]
     [False]
     """
-    return _verdicts(_keyvet.stream_lines(lines, file, _options(policy, switches)))
+    return _policy(policy, switches).stream_lines(lines, file)
 
 
 def check_file(path: Union[str, "os.PathLike[str]"], policy: str = "strict", **switches: Any) -> Iterator[Verdict]:
@@ -231,7 +224,7 @@ def check_file(path: Union[str, "os.PathLike[str]"], policy: str = "strict", **s
     iterator that reads the file as it goes (``list()`` it for all at
     once). A file that cannot be opened or read raises :class:`OSError`."""
     path = os.fspath(path)
-    return _verdicts(_keyvet.stream_file(path, _options(policy, switches)))
+    return _policy(policy, switches).stream_file(path)
 
 
 def vet(upload: Text, policy: str = "strict", repair: bool = False, **switches: Any) -> Vetted:
