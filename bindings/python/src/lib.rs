@@ -571,6 +571,8 @@ impl Policy {
                 match v.check_file_line(line) {
                     Ok(c) => Verdict::key(&mut out, &name, 1, &c, &self.template, Some(Source::Owned(line.into()))),
                     Err(e) => {
+                        // Line 1 of a one-line text, as check_text says it.
+                        let e = e.with_line(1);
                         let findings = *v.last_findings();
                         json_lines::invalid(&mut out, "-", 1, &e, &findings)?;
                         Ok(Verdict::other(&mut out, &name, 1, false))

@@ -155,3 +155,22 @@ def test_convert_gives_the_openssh_line(root):
     assert c.line.startswith("ssh-ed25519 ") and c.format == "rfc4716"
     with pytest.raises(keyvet.KeyvetError):
         keyvet.convert("not a key")
+
+
+def test_one_line_gives_the_record_of_a_one_line_text(root):
+    # Every line of the cases: keyvet.check says what check_text says of it.
+    n = 0
+    for path in sorted((root / "corpus/cases").iterdir()):
+        data = path.read_bytes()
+        if data.count(b"\n") != 1 or not data.endswith(b"\n"):
+            continue
+        whole = keyvet.check_text(data, policy="openssh")
+        if len(whole) != 1:
+            continue
+        try:
+            one = keyvet.check(data.rstrip(b"\n"), policy="openssh").to_dict()
+        except keyvet.KeyvetError as e:
+            one = e.record
+        assert one == whole[0].to_dict(), path
+        n += 1
+    assert n > 200
