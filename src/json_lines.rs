@@ -245,17 +245,26 @@ pub fn invalid<W: Write>(out: &mut W, file: &str, line: u64, e: &Error, f: &Find
 /// assert!(text.starts_with(r#"{"valid":false,"error":{"code":"blob.truncated""#));
 /// ```
 pub fn vetted<W: Write>(out: &mut W, verdict: &Result<crate::vet::Vetted, Error>) -> io::Result<()> {
-    let value = match verdict {
+    // Written field by field, in the order the types serialize in: not
+    // through a serde_json map, whose order depends on a feature of
+    // serde_json that another crate of a build may or may not turn on.
+    match verdict {
         Ok(v) => {
-            let mut o = serde_json::Map::new();
-            o.insert("valid".into(), true.into());
-            if let serde_json::Value::Object(fields) = serde_json::to_value(v).map_err(io::Error::other)? {
-                o.extend(fields);
+            let report = serde_json::to_vec(v).map_err(io::Error::other)?;
+            out.write_all(b"{\"valid\":true")?;
+            match report.strip_prefix(b"{") {
+                Some(b"}") | None => out.write_all(b"}")?,
+                Some(fields) => {
+                    out.write_all(b",")?;
+                    out.write_all(fields)?;
+                }
             }
-            serde_json::Value::Object(o)
         }
-        Err(e) => serde_json::json!({"valid": false, "error": e}),
-    };
-    serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
+        Err(e) => {
+            out.write_all(b"{\"valid\":false,\"error\":")?;
+            serde_json::to_writer(&mut *out, e).map_err(io::Error::other)?;
+            out.write_all(b"}")?;
+        }
+    }
     out.write_all(b"\n")
 }
