@@ -9,6 +9,7 @@
 #
 #   bash bindings/wasm/build.sh            # installs what is missing (apt: needs root)
 #   KEYVET_WASM_FEATURES="" bash ...       # without weak-key screening and signatures
+#   KEYVET_WASM_STEP=apt bash ...          # only the Debian packages (CI fetches them early)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,6 +26,7 @@ if [ "$(dpkg-query -W -f '${Version}' rustc-web 2>/dev/null)" != "$RUST_WEB" ] \
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
         "rustc-web=$RUST_WEB" "cargo-web=$RUST_WEB" "rust-web-src=$RUST_WEB" lld-22 > /dev/null
 fi
+[ "${KEYVET_WASM_STEP:-all}" = apt ] && exit 0
 
 # rustup's cargo installs the CLI (without --locked: the registry here lags
 # behind the CLI's lock file). A debug build: it takes a third of the time
@@ -38,7 +40,7 @@ fi
 FEATURES=${KEYVET_WASM_FEATURES-weak,verify}
 env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld \
-    /usr/bin/cargo build --quiet --release --target wasm32-unknown-unknown \
+    /usr/bin/cargo build --locked --quiet --release --target wasm32-unknown-unknown \
     -Zbuild-std=std,panic_abort --no-default-features --features "$FEATURES"
 
 WASM=target/wasm32-unknown-unknown/release/keyvet_wasm.wasm
