@@ -8,7 +8,7 @@
 # then wasm-bindgen's CLI, at exactly the crate's wasm-bindgen version.
 #
 #   bash bindings/wasm/build.sh            # installs what is missing (apt: needs root)
-#   KEYVET_WASM_FEATURES="" bash ...       # without weak-key screening and signatures
+#   KEYVET_WASM_FEATURES=verify bash ...   # without weak-key screening and the cloud profiles
 #   KEYVET_WASM_STEP=apt bash ...          # only the Debian packages (CI fetches them early)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,7 +37,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $BINDGEN\$"; then
 fi
 
 # Debian's cargo and rustc by full path: rustup's come first on PATH.
-FEATURES=${KEYVET_WASM_FEATURES-weak,verify}
+FEATURES=${KEYVET_WASM_FEATURES-weak,verify,cloud}
 env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld \
     /usr/bin/cargo build --locked --quiet --release --target wasm32-unknown-unknown \

@@ -42,6 +42,7 @@
 
 pub mod alibaba_ecs;
 mod api;
+#[cfg(feature = "generate")]
 pub mod generate;
 mod ids;
 mod provider;

@@ -6,11 +6,10 @@
 
 use std::borrow::Cow;
 
-use keyvet::{Checker, Format, HashAlg, Policy};
+use keyvet::{Format, Policy};
 use serde_json::{Map, Value};
 
-use crate::api::{Api, Created, Imported, ProviderError};
-use crate::generate::{self, NewKey};
+use crate::api::{Api, Imported, ProviderError};
 use crate::request::string_param;
 use crate::store::{Conflict, KeyStore, StoredKey};
 use crate::{IdSource, ImportRequest, NameRules, Rejection, TagRules};
@@ -276,19 +275,21 @@ impl Provider {
     }
 
     /// Serves a create-key-pair request: checks the name, creates the key
-    /// with [`generate::new_key`], checks that keyvet accepts its public
-    /// half, and stores it (the private key is not stored).
+    /// with [`crate::generate::new_key`], checks that keyvet accepts its
+    /// public half, and stores it (the private key is not stored). Needs the
+    /// `generate` feature (a default).
     ///
     /// # Errors
     /// The provider's error body (`InvalidAction` for an API without a
     /// create call).
+    #[cfg(feature = "generate")]
     pub fn create(
         &self,
         name: Option<&str>,
-        kind: NewKey,
+        kind: crate::generate::NewKey,
         store: &dyn KeyStore,
         ids: &dyn IdSource,
-    ) -> Result<Created, ProviderError> {
+    ) -> Result<crate::Created, ProviderError> {
         let request_id = ids.request_id();
         let fail = |rej| Err(self.error(rej, request_id.clone()));
         if !self.api.creates() {
@@ -309,12 +310,12 @@ impl Provider {
         if store.contains_name(&scope, name) {
             return fail(Rejection::NameDuplicate);
         }
-        let Ok(key) = generate::new_key(kind, &generate::generated_comment()) else {
+        let Ok(key) = crate::generate::new_key(kind, &crate::generate::generated_comment()) else {
             return fail(Rejection::Internal);
         };
-        let mut v = Checker::new(keyvet::policy::STRICT);
+        let mut v = keyvet::Checker::new(keyvet::policy::STRICT);
         let sha256 = match v.check_line(key.public_line.as_bytes()) {
-            Ok(c) => c.fingerprint(HashAlg::Sha256).to_string(),
+            Ok(c) => c.fingerprint(keyvet::HashAlg::Sha256).to_string(),
             Err(_) => return fail(Rejection::Internal),
         };
         let key_id = ids.key_id();
@@ -326,7 +327,7 @@ impl Provider {
         if let Err(c) = store.insert(&scope, stored, self.quota, self.unique_keys) {
             return fail(rejection_of(c));
         }
-        Ok(Created {
+        Ok(crate::Created {
             api: self.api,
             key_id,
             key_name: name.to_string(),

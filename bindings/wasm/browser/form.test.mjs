@@ -224,16 +224,87 @@ test("a dropped file is read in the page", async () => {
   assertShows(await shown(), expected(text), "dropped ecdsa-384.pub");
 });
 
+// The command line's answer to one ImportKeyPair request: the provider's
+// code (null when imported) and HTTP status, from the body it prints.
+function providerExpected(profile, request) {
+  const f = join(scratch, "request.jsonl");
+  writeFileSync(f, JSON.stringify(request) + "\n");
+  let out;
+  try {
+    out = execFileSync(cli, ["import", "--profile", profile, "--requests", f], { encoding: "utf8" });
+  } catch (e) {
+    if (e.status !== 1) throw e;
+    out = e.stdout;
+  }
+  const body = JSON.parse(out);
+  // Tencent 3.0: Response.Error.Code; v2: codeDesc beside code 0 for
+  // success; Alibaba: Code.
+  const code = body.Response?.Error?.Code ?? (body.code === 0 ? null : body.codeDesc) ?? body.Code ?? null;
+  return { code, status: body.HttpStatus ?? 200 };
+}
+
+test("with a cloud API chosen, the page shows the provider's answer as keyvet import gives it", async () => {
+  const profiles = await page.evaluate(() => [...document.querySelectorAll("#profile option")].map((o) => o.value));
+  assert.deepEqual(profiles, ["", "tencent-cvm", "tencent-cvm-v2", "alibaba-ecs"]);
+  const params = {
+    "tencent-cvm": ["KeyName", "PublicKey", { ProjectId: 0 }],
+    "tencent-cvm-v2": ["keyName", "pubKey", {}],
+    "alibaba-ecs": ["KeyPairName", "PublicKeyBody", { RegionId: "cn-hangzhou" }],
+  };
+  const cases = [
+    ["build_key", "corpus/valid/rsa-3072.pub"],
+    ["build_key", "corpus/valid/ed25519.pub"],
+    ["build_key", "corpus/valid/rsa-1024.pub"],
+    ["build_key", "corpus/pasted/inputs/private-rsa2048.pem.txt"],
+    ["build_key", "corpus/pasted/inputs/wrap-70-rsa-2048.txt"],
+    ["bad name!", "corpus/valid/rsa-3072.pub"],
+    ["x".repeat(200), "corpus/valid/rsa-4096.pub"],
+    ["", "corpus/valid/rsa-4096.pub"],
+  ];
+  let accepted = 0;
+  for (const id of profiles.slice(1)) {
+    await page.selectOption("#profile", id);
+    const [n, k, extra] = params[id];
+    for (const [name, file] of cases) {
+      await page.fill("#name", name);
+      await page.fill("#key", readFileSync(join(root, file), "utf8"));
+      const text = await page.inputValue("#key");
+      const want = providerExpected(id, { ...extra, [n]: name, [k]: text });
+      const got = await page.evaluate(() => {
+        const p = document.getElementById("provider");
+        return { hidden: p.hidden, state: p.dataset.state, text: p.innerText };
+      });
+      const label = `${id}, ${JSON.stringify(name.slice(0, 12))}, ${file}`;
+      assert.equal(got.hidden, false, label);
+      if (want.code === null) {
+        accepted++;
+        assert.equal(got.state, "ok", `${label}: ${got.text}`);
+        assert.match(got.text, /would accept it \(HTTP 200\)/, label);
+      } else {
+        assert.equal(got.state, "bad", `${label}: ${got.text}`);
+        assert.ok(got.text.includes(`[${want.code}]`), `${label}: no [${want.code}] in ${got.text}`);
+        assert.ok(got.text.includes(`(HTTP ${want.status})`), `${label}: ${got.text}`);
+        assert.equal(await page.isDisabled("#submit"), true, label);
+      }
+    }
+  }
+  assert.ok(accepted >= 3, `accepted ${accepted}`);
+  await page.fill("#name", "my_laptop");
+});
+
 test("the verdict region is announced, and the page has no script errors", async () => {
   const region = await page.evaluate(() => {
     const v = document.getElementById("verdict");
     return [v.getAttribute("role"), v.getAttribute("aria-live")];
   });
   assert.deepEqual(region, ["status", "polite"]);
+  assert.ok(await page.evaluate(() => document.getElementById("name").labels.length === 1));
+  assert.ok(await page.evaluate(() => document.getElementById("profile").labels.length === 1));
   assert.ok(await page.evaluate(() => document.getElementById("key").labels.length === 1));
   const wrapped = readFileSync(join(root, "corpus/pasted/inputs/wrap-64-rsa-4096.txt"), "utf8");
   await page.fill("#key", wrapped);
-  // A mistake keyvet can repair says so.
+  // A mistake keyvet can repair says so; the provider's answer beside it.
+  await page.selectOption("#profile", "alibaba-ecs");
   assert.match((await shown()).text, /tick “Repair paste mistakes”/);
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });

@@ -9,6 +9,10 @@
 //! `enable`, `disable`, `allow`, `deny` (a string or an array of them),
 //! `noBuiltinBlocklist`, `minRsaBits`, `blocklist` (the text of a blocklist
 //! file) and, for `vet`, `repair`.
+//!
+//! With the `cloud` feature (a default): `importKeyPair`, `Store` and
+//! `profiles`, the cloud providers' ImportKeyPair as `keyvet import`
+//! answers it.
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +21,9 @@ use keyvet::stream::{self, Batch, Event};
 use keyvet::{Checker, LineFormat, json_lines};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "cloud")]
+mod profiles;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -226,7 +233,7 @@ fn bytes(input: &JsValue) -> Result<Vec<u8>, JsError> {
 }
 
 /// JSON text to a JavaScript value.
-fn parse(json: &[u8]) -> Result<JsValue, JsError> {
+pub(crate) fn parse(json: &[u8]) -> Result<JsValue, JsError> {
     let text = String::from_utf8_lossy(json);
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: a record is not JSON"))
 }

@@ -1,12 +1,21 @@
 // The upload form: every keystroke (or dropped file) goes through keyvet's
 // vet(), the same entry point and verdict the server uses; nothing leaves
 // the page. A private key is refused here, before anything could be sent.
-import init, { vet, version } from "../pkg/web/keyvet_wasm.js";
+import init, { vet, version, profiles, importKeyPair } from "../pkg/web/keyvet_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 const key = $("key");
 const verdict = $("verdict");
 const submit = $("submit");
+const provider = $("provider");
+const profileSelect = $("profile");
+
+const PROFILE_NAMES = {
+  "tencent-cvm": "Tencent Cloud CVM ImportKeyPair (API 3.0)",
+  "tencent-cvm-v2": "Tencent Cloud CVM ImportKeyPair (API v2)",
+  "alibaba-ecs": "Alibaba Cloud ECS ImportKeyPair",
+};
+let PROFILES = [];
 
 function options() {
   return {
@@ -30,11 +39,52 @@ function show(state, head, lines) {
     p.textContent = text;
     verdict.append(p);
   }
-  submit.disabled = state !== "ok";
+  verdictOk = state === "ok";
+  submit.disabled = !(verdictOk && providerOk);
+}
+
+let verdictOk = false;
+let providerOk = true;
+
+// The provider's answer to ImportKeyPair of this name and key, as the
+// server that serves its API returns it (keyvet import): its code and
+// message, and keyvet's reason. Served against an empty store: whether the
+// name is taken is for the server to say.
+function askProvider(text) {
+  const id = profileSelect.value;
+  provider.replaceChildren();
+  if (!id || text.trim() === "") {
+    provider.hidden = true;
+    provider.dataset.state = "none";
+    providerOk = true;
+    return;
+  }
+  const p = PROFILES.find((x) => x.id === id);
+  const request = { [p.name]: $("name").value, [p.public_key]: text };
+  if (p.region) request[p.region] = "cn-hangzhou";
+  if (p.project) request[p.project] = 0;
+  const r = importKeyPair(id, request);
+  const line = (cls, t) => {
+    const el = document.createElement("p");
+    if (cls) el.className = cls;
+    el.textContent = t;
+    provider.append(el);
+  };
+  provider.hidden = false;
+  provider.dataset.state = r.ok ? "ok" : "bad";
+  if (r.ok) {
+    line("head", `${PROFILE_NAMES[id]} would accept it (HTTP 200).`);
+  } else {
+    line("head", `${PROFILE_NAMES[id]} would refuse it (HTTP ${r.status}).`);
+    line("", r.message);
+    line("small", `[${r.code}] ${r.reason}`);
+  }
+  providerOk = r.ok;
 }
 
 function check() {
   const text = key.value;
+  askProvider(text);
   if (text.trim() === "") {
     show("empty", "Waiting for a key.", []);
     return;
@@ -71,7 +121,8 @@ function check() {
 }
 
 key.addEventListener("input", check);
-document.querySelectorAll("input[name=policy], #repair").forEach((el) => el.addEventListener("change", check));
+document.querySelectorAll("input[name=policy], #repair, #profile").forEach((el) => el.addEventListener("change", check));
+$("name").addEventListener("input", check);
 
 // A dropped file is read here, never uploaded.
 key.addEventListener("dragover", (ev) => {
@@ -96,6 +147,13 @@ $("form").addEventListener("submit", (ev) => {
 });
 
 await init();
+PROFILES = profiles();
+for (const p of PROFILES) {
+  const o = document.createElement("option");
+  o.value = p.id;
+  o.textContent = PROFILE_NAMES[p.id] ?? p.id;
+  profileSelect.append(o);
+}
 $("engine").textContent = `keyvet ${version()}, running in this page (WebAssembly).`;
 key.disabled = false;
 check();
