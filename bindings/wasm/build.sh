@@ -10,6 +10,7 @@
 #   bash bindings/wasm/build.sh            # installs what is missing (apt: needs root)
 #   KEYVET_WASM_FEATURES=verify bash ...   # without weak-key screening and the cloud profiles
 #   KEYVET_WASM_STEP=apt bash ...          # only the Debian packages (CI fetches them early)
+#   KEYVET_WASM_STEP=tools bash ...        # the packages and wasm-bindgen-cli, no build
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -35,6 +36,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $BINDGEN\$"; then
     echo "installing wasm-bindgen-cli $BINDGEN"
     cargo install --quiet --debug wasm-bindgen-cli --version "$BINDGEN"
 fi
+[ "${KEYVET_WASM_STEP:-all}" = tools ] && exit 0
 
 # Debian's cargo and rustc by full path: rustup's come first on PATH.
 FEATURES=${KEYVET_WASM_FEATURES-weak,verify,cloud}
