@@ -74,6 +74,27 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The provider as the bindings list it: its name, quota, parameter
+    /// names (`null` for those its API lacks) and documented key types.
+    ///
+    /// ```
+    /// let d = keyvet_cloud::alibaba_ecs::IMPORT.describe();
+    /// assert_eq!((d["id"].as_str(), d["region"].as_str()), (Some("alibaba-ecs"), Some("RegionId")));
+    /// assert!(d["project"].is_null());
+    /// ```
+    pub fn describe(&self) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "quota": self.quota,
+            "name": self.params.name,
+            "public_key": self.params.public_key,
+            "region": self.params.region,
+            "project": self.params.project,
+            "resource_group": self.params.resource_group,
+            "documented_types": self.documented_types,
+        })
+    }
+
     /// Reads a request from a JSON object with the API's own parameter
     /// names. Parameters in a form the API refuses are recorded in
     /// [`ImportRequest::malformed`].

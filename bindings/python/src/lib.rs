@@ -921,21 +921,7 @@ fn import_key_pair(
 /// Python layer's documentation and checks.
 #[pyfunction]
 fn profiles() -> String {
-    let all: Vec<Value> = keyvet_cloud::ALL
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "id": p.id,
-                "quota": p.quota,
-                "name": p.params.name,
-                "public_key": p.params.public_key,
-                "region": p.params.region,
-                "project": p.params.project,
-                "resource_group": p.params.resource_group,
-                "documented_types": p.documented_types,
-            })
-        })
-        .collect();
+    let all: Vec<Value> = keyvet_cloud::ALL.iter().map(|p| p.describe()).collect();
     Value::Array(all).to_string()
 }
 

@@ -223,11 +223,28 @@ fn with_blocklist(_: policy::Policy, _: &str) -> Result<Checker, JsError> {
 
 /// The bytes of a string (UTF-8) or of a `Uint8Array`.
 fn bytes(input: &JsValue) -> Result<Vec<u8>, JsError> {
-    if let Some(s) = input.as_string() {
-        return Ok(s.into_bytes());
+    bytes_at_most(input, usize::MAX)
+}
+
+/// The first `max` bytes of a string (UTF-8) or of a `Uint8Array`, copying
+/// no more than that into the module's memory: `vet` and `convert` refuse
+/// an input over their limit by its length alone. A UTF-16 code unit is at
+/// least one UTF-8 byte, so a string's first `max` code units hold its
+/// first `max` bytes.
+fn bytes_at_most(input: &JsValue, max: usize) -> Result<Vec<u8>, JsError> {
+    let max32 = u32::try_from(max).unwrap_or(u32::MAX);
+    if let Some(s) = input.dyn_ref::<js_sys::JsString>() {
+        let head = if s.length() > max32 {
+            s.slice(0, max32)
+        } else {
+            s.clone()
+        };
+        let mut b = String::from(head).into_bytes();
+        b.truncate(max);
+        return Ok(b);
     }
-    if input.is_instance_of::<js_sys::Uint8Array>() {
-        return Ok(js_sys::Uint8Array::new(input).to_vec());
+    if let Some(a) = input.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.subarray(0, a.length().min(max32)).to_vec());
     }
     Err(JsError::new("the input must be a string or a Uint8Array"))
 }
@@ -311,11 +328,10 @@ pub fn vet(
     #[wasm_bindgen(unchecked_param_type = "Input")] upload: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options_: &JsValue,
 ) -> Result<JsValue, JsError> {
-    let data = bytes(upload)?;
-    let data = &data[..data.len().min(keyvet::vet::MAX_UPLOAD + 1)];
+    let data = bytes_at_most(upload, keyvet::vet::MAX_UPLOAD + 1)?;
     let v = checker(options(options_)?)?;
     let mut out = Vec::new();
-    json_lines::vetted(&mut out, &keyvet::vet::vet_with(data, &v)).map_err(io)?;
+    json_lines::vetted(&mut out, &keyvet::vet::vet_with(&data, &v)).map_err(io)?;
     parse(&out)
 }
 
@@ -350,10 +366,9 @@ pub fn convert(
     #[wasm_bindgen(unchecked_param_type = "Input")] input: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options_: &JsValue,
 ) -> Result<JsValue, JsError> {
-    let data = bytes(input)?;
-    let data = &data[..data.len().min(keyvet::convert::MAX_INPUT + 1)];
+    let data = bytes_at_most(input, keyvet::convert::MAX_INPUT + 1)?;
     let mut v = checker(options(options_)?)?;
-    let value = match keyvet::convert::to_openssh(data) {
+    let value = match keyvet::convert::to_openssh(&data) {
         Err(e) => Conversion::Refused { valid: false, error: e },
         Ok(c) => {
             let line = c.line();

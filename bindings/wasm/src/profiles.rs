@@ -159,20 +159,6 @@ pub fn import_key_pair(
 /// Every profile, with the parameter names its API takes.
 #[wasm_bindgen(unchecked_return_type = "ProfileInfo[]")]
 pub fn profiles() -> Result<JsValue, JsError> {
-    let all: Vec<Value> = keyvet_cloud::ALL
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "id": p.id,
-                "quota": p.quota,
-                "name": p.params.name,
-                "public_key": p.params.public_key,
-                "region": p.params.region,
-                "project": p.params.project,
-                "resource_group": p.params.resource_group,
-                "documented_types": p.documented_types,
-            })
-        })
-        .collect();
+    let all: Vec<Value> = keyvet_cloud::ALL.iter().map(|p| p.describe()).collect();
     crate::parse(Value::Array(all).to_string().as_bytes())
 }

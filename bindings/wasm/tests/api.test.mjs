@@ -59,3 +59,15 @@ test("convert gives one OpenSSH line", () => {
   assert.equal(keyvet.convert("not a key").valid, false);
   assert.throws(() => keyvet.check(42), /string or a Uint8Array/);
 });
+
+test("an oversized upload is refused by its length, a string or bytes alike", () => {
+  const big = "ssh-ed25519 " + "A".repeat(4 * 1024 * 1024);
+  for (const input of [big, new TextEncoder().encode(big)]) {
+    assert.equal(keyvet.vet(input).error.code, "upload.too_large");
+    assert.equal(keyvet.convert(input).error.code.endsWith("too_large"), true);
+  }
+  // A character of four UTF-8 bytes across the limit: still refused.
+  const edge = "A".repeat(256 * 1024 - 1) + "\u{1F511}";
+  assert.equal(keyvet.vet(edge).error.code, "upload.too_large");
+  assert.equal(keyvet.vet("A".repeat(256 * 1024 - 4) + "\u{1F511}").error.code === "upload.too_large", false);
+});
