@@ -31,10 +31,12 @@ fi
 
 # rustup's cargo installs the CLI (without --locked: the registry here lags
 # behind the CLI's lock file). A debug build: it takes a third of the time
-# of a release build and runs in a second on this module.
+# of a release build and runs in a second on this module. Without default
+# features: they only give its test runner TLS (rustls and ring, half of
+# the build: 103 s against about 180).
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $BINDGEN\$"; then
     echo "installing wasm-bindgen-cli $BINDGEN"
-    cargo install --quiet --debug wasm-bindgen-cli --version "$BINDGEN"
+    cargo install --quiet --debug --no-default-features wasm-bindgen-cli --version "$BINDGEN"
 fi
 [ "${KEYVET_WASM_STEP:-all}" = tools ] && exit 0
 

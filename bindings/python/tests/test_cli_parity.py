@@ -7,7 +7,6 @@ very bytes of its lines; the attributes read without the record
 (`valid`, `line`, `algorithm`, `bits`, `sha256`, `md5`, `comment`) agree
 with it."""
 
-import concurrent.futures
 import json
 import os
 import subprocess
@@ -29,26 +28,39 @@ def corpus_files(root):
 FAST = ["valid", "file", "line", "algorithm", "bits", "sha256", "md5", "comment"]
 
 
-def cli_lines(cli, root, path, policy):
+def run_check(cli, root, files, policy):
     r = subprocess.run(
-        [cli, "check", "--json", "-j", "1", "--policy", policy, path],
+        [cli, "check", "--json", "-j", "1", "--policy", policy, "--", *files],
         cwd=root,
         capture_output=True,
         check=False,
     )
     # 0: every line valid; 1: some invalid. Anything else is a failure of the run.
-    assert r.returncode in (0, 1), f"{path}: keyvet exited {r.returncode}: {r.stderr.decode(errors='replace')}"
+    assert r.returncode in (0, 1), f"keyvet exited {r.returncode}: {r.stderr.decode(errors='replace')}"
     # Split on newlines only: str.splitlines() would also split inside JSON
     # strings that hold U+2028, U+0085 and the like, which JSON leaves raw.
     return [line for line in r.stdout.decode("utf-8").split("\n") if line]
+
+
+def cli_lines(cli, root, files, policy):
+    """The raw lines `keyvet check --json` prints for each file, as a run of
+    that file alone gives them. One run reads every file (its records name
+    their file); but a run screens its keys for shared primes as one batch,
+    so the files where that run found one are run again alone."""
+    out = {path: [] for path in files}
+    for line in run_check(cli, root, files, policy):
+        out[json.loads(line)["file"]].append(line)
+    for path, lines in out.items():
+        if any("weak.rsa.shared_prime" in line for line in lines):
+            out[path] = run_check(cli, root, [path], policy)
+    return out
 
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_every_corpus_file_matches_the_cli(cli, root, policy):
     files = corpus_files(root)
     assert len(files) > 2000, "the corpus is missing"
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        expected = dict(zip(files, pool.map(lambda p: cli_lines(cli, root, p, policy), files)))
+    expected = cli_lines(cli, root, files, policy)
     cwd = os.getcwd()
     os.chdir(root)
     try:
