@@ -1,10 +1,15 @@
 //! `keyvet import`: the cloud import APIs, one request or a JSON Lines file
-//! of them, against one in-memory store.
+//! of them, against one store: in memory, or a SQLite file (`--store`).
 
 use std::io::{self, BufRead, Read, Write};
 
-use keyvet_cloud::{FileStore, ImportRequest, KeyStore, MemoryStore, Provider, RandomIds, Rejection};
+use keyvet::line::{LineReader, RawLine};
+use keyvet_cloud::{ImportRequest, KeyStore, MemoryStore, Provider, RandomIds, Rejection};
+use keyvet_server::SqliteStore;
 use serde_json::{Map, Value};
+
+/// The longest line of `--requests`: a request body of the service.
+const MAX_REQUEST: usize = 64 * 1024;
 
 /// What `keyvet import` was asked to do.
 #[derive(Debug)]
@@ -31,15 +36,30 @@ fn open(path: &str) -> io::Result<Box<dyn BufRead>> {
     }
 }
 
+/// The store of `--store FILE` (SQLite), or one in memory for this run.
+pub(crate) fn open_store(
+    path: Option<&str>,
+    projects: &[i64],
+    resource_groups: &[String],
+) -> io::Result<Box<dyn KeyStore>> {
+    Ok(match path {
+        Some(path) => Box::new(
+            SqliteStore::open(path)
+                .map_err(|e| io::Error::other(e.to_string()))?
+                .with_projects(projects.iter().copied())
+                .with_resource_groups(resource_groups.iter().cloned()),
+        ),
+        None => Box::new(
+            MemoryStore::new()
+                .with_projects(projects.iter().copied())
+                .with_resource_groups(resource_groups.iter().cloned()),
+        ),
+    })
+}
+
 /// Runs the command; returns whether every request succeeded.
 pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
-    let mem = MemoryStore::new()
-        .with_projects(a.known_projects.iter().copied())
-        .with_resource_groups(a.known_resource_groups.iter().cloned());
-    let store: Box<dyn KeyStore> = match &a.store {
-        Some(path) => Box::new(FileStore::open(path, mem)?),
-        None => Box::new(mem),
-    };
+    let store = open_store(a.store.as_deref(), &a.known_projects, &a.known_resource_groups)?;
     let store = store.as_ref();
     let mut all_ok = true;
     let mut serve = |req: &ImportRequest, out: &mut W| -> io::Result<()> {
@@ -55,34 +75,49 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
                 body(a.xml, e.to_xml(), e.to_json())
             }
         };
-        writeln!(out, "{body}")
+        // Each answer as soon as it is stored: a program that feeds
+        // `--requests -` one request at a time reads it before the next.
+        writeln!(out, "{body}")?;
+        out.flush()
     };
     if let Some(path) = &a.requests {
-        let mut input = open(path)?;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if input.read_line(&mut line)? == 0 {
-                break;
-            }
-            if line.trim().is_empty() {
-                continue;
-            }
-            let req = match serde_json::from_str::<Value>(&line) {
-                Ok(Value::Object(obj)) => a.profile.request_from_json(&obj),
-                _ => ImportRequest {
+        // A bad line is answered with the API's error body, said on
+        // standard error with its number, and the batch goes on.
+        let mut lines = LineReader::new(open(path)?, MAX_REQUEST);
+        while let Some(raw) = lines.next_line()? {
+            let (number, parsed) = match raw {
+                RawLine::TooLong { number, .. } => (number, Err("longer than 64 KiB")),
+                RawLine::Line { bytes, .. } if bytes.trim_ascii().is_empty() => continue,
+                RawLine::Line { number, bytes } => (
+                    number,
+                    match std::str::from_utf8(bytes).map(serde_json::from_str::<Value>) {
+                        Err(_) => Err("not UTF-8"),
+                        Ok(Ok(Value::Object(obj))) => Ok(a.profile.request_from_json(&obj)),
+                        Ok(_) => Err("not a JSON object"),
+                    },
+                ),
+            };
+            let req = parsed.unwrap_or_else(|reason| {
+                eprintln!("keyvet: {path}:{number}: {reason}: not a request");
+                ImportRequest {
                     malformed: Some(Rejection::InvalidParameter {
                         parameter: "request",
-                        reason: "not a JSON object",
+                        reason,
                     }),
                     ..ImportRequest::default()
-                },
-            };
+                }
+            });
             serve(&req, out)?;
         }
     } else {
-        let mut key = String::new();
-        open(a.file.as_deref().unwrap_or("-"))?.read_to_string(&mut key)?;
+        // At most one byte over the largest upload: vetting refuses it by
+        // its size.
+        let mut key = Vec::new();
+        let limit = u64::try_from(keyvet::vet::MAX_UPLOAD + 1).unwrap_or(u64::MAX);
+        open(a.file.as_deref().unwrap_or("-"))?
+            .take(limit)
+            .read_to_end(&mut key)?;
+        let key = String::from_utf8(key).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         serve(&single_request(a, key), out)?;
     }
     Ok(all_ok)

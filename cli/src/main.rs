@@ -146,8 +146,9 @@ enum Command {
         /// XML response bodies (alibaba-ecs's Format=XML).
         #[arg(long)]
         xml: bool,
-        /// Keep key pairs in this JSON Lines file across runs (default: in
-        /// memory, for this run only).
+        /// Keep key pairs in this SQLite database across runs, created if
+        /// missing; concurrent runs share it safely (default: in memory,
+        /// for this run only).
         #[arg(long, value_name = "FILE")]
         store: Option<String>,
         /// Key pairs allowed per account or region (default: the profile's).
@@ -199,7 +200,8 @@ enum Command {
         /// RSA size in bits.
         #[arg(long, default_value_t = 2048)]
         bits: usize,
-        /// Keep key pairs in this JSON Lines file across runs.
+        /// Keep key pairs in this SQLite database across runs (created if
+        /// missing; shared safely by concurrent runs).
         #[arg(long, value_name = "FILE")]
         store: Option<String>,
     },
@@ -599,16 +601,12 @@ fn main() -> ExitCode {
                 KeyTypeArg::EcdsaP256 => NewKey::EcdsaP256,
                 KeyTypeArg::EcdsaP384 => NewKey::EcdsaP384,
             };
-            let mem = keyvet_cloud::MemoryStore::new();
-            let store: Box<dyn keyvet_cloud::KeyStore> = match &store {
-                Some(path) => match keyvet_cloud::FileStore::open(path, mem) {
-                    Ok(s) => Box::new(s),
-                    Err(e) => {
-                        eprintln!("keyvet: {path}: {e}");
-                        return ExitCode::from(2);
-                    }
-                },
-                None => Box::new(mem),
+            let store = match import::open_store(store.as_deref(), &[], &[]) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("keyvet: {e}");
+                    return ExitCode::from(2);
+                }
             };
             let (body, ok) = match profile.create(Some(&name), kind, store.as_ref(), &keyvet_cloud::RandomIds) {
                 Ok(c) => (c.to_json(), true),

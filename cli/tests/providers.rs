@@ -95,17 +95,25 @@ fn tencent_cvm_every_error_code() {
 
 #[test]
 fn internal_errors_through_the_cli() {
-    // A store path that cannot be written: every insert fails inside.
-    let dir = std::env::temp_dir();
-    let dir = dir.to_str().unwrap();
+    // A damaged store (its table of key pairs gone): it opens, and every
+    // insert fails inside.
+    let dir = std::env::temp_dir().join(format!("keyvet-cli-internal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("keys.db");
+    drop(keyvet_server::SqliteStore::open(&db).unwrap());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("ALTER TABLE key_pairs RENAME TO lost")
+        .unwrap();
+    let db = db.to_str().unwrap();
     let out = keyvet(
-        &["import", "--profile", "tencent-cvm", "--name", "k", "--store", dir],
+        &["import", "--profile", "tencent-cvm", "--name", "k", "--store", db],
         corpus("valid/rsa-2048.pub").as_bytes(),
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(bodies(&out)[0]["Response"]["Error"]["Code"], "InternalServerError");
     let out = keyvet(
-        &["import", "--profile", "alibaba-ecs", "--name", "k1", "--store", dir],
+        &["import", "--profile", "alibaba-ecs", "--name", "k1", "--store", db],
         corpus("valid/rsa-2048.pub").as_bytes(),
     );
     let b = &bodies(&out)[0];
@@ -113,6 +121,24 @@ fn internal_errors_through_the_cli() {
         (b["Code"].as_str(), b["HttpStatus"].as_u64()),
         (Some("InternalError"), Some(500))
     );
+    // A store that cannot be opened at all (a folder) is a usage error,
+    // said before any request is served.
+    let out = keyvet(
+        &[
+            "import",
+            "--profile",
+            "tencent-cvm",
+            "--name",
+            "k",
+            "--store",
+            dir.to_str().unwrap(),
+        ],
+        corpus("valid/rsa-2048.pub").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("keyvet: "));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -250,4 +276,56 @@ fn create_prints_the_documented_body() {
     let out = keyvet(&["create", "--profile", "tencent-cvm-v2", "--name", "bad name"], b"");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(bodies(&out)[0]["codeDesc"], "InvalidKeyPairNameIncludeIllegalChar");
+}
+
+#[test]
+fn a_bad_request_line_is_answered_and_the_batch_goes_on() {
+    let rsa = corpus("valid/rsa-2048.pub");
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"KeyName\": \"first\", \"ProjectId\": 0, \"PublicKey\": \"");
+    input.extend_from_slice(rsa.as_bytes());
+    input.extend_from_slice(b"\"}\n");
+    input.extend_from_slice(b"{\"KeyName\": \"caf\xe9\"}\n"); // Latin-1, not UTF-8
+    input.extend_from_slice(&vec![b'x'; 70_000]); // over 64 KiB
+    input.extend_from_slice(b"\n[1, 2]\n");
+    input.extend_from_slice(
+        format!(
+            "{}\n",
+            json!({"KeyName": "last", "ProjectId": 0, "PublicKey": corpus("valid/rsa-3072.pub")})
+        )
+        .as_bytes(),
+    );
+    let out = keyvet(&["import", "--profile", "tencent-cvm", "--requests", "-"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let b = bodies(&out);
+    let codes: Vec<&str> = b
+        .iter()
+        .map(|r| r["Response"]["Error"]["Code"].as_str().unwrap_or("ok"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "ok",
+            "InvalidParameterValue",
+            "InvalidParameterValue",
+            "InvalidParameterValue",
+            "ok"
+        ]
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    for said in ["-:2: not UTF-8", "-:3: longer than 64 KiB", "-:4: not a JSON object"] {
+        assert!(err.contains(said), "{said} not in {err}");
+    }
+}
+
+#[test]
+fn an_endless_key_file_is_refused_by_its_size() {
+    // /dev/zero never ends: the import reads one byte past the largest
+    // upload and refuses it, in bounded memory.
+    let out = keyvet(&["import", "--profile", "tencent-cvm", "--name", "k", "/dev/zero"], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        bodies(&out)[0]["Response"]["Error"]["Code"],
+        "InvalidPublicKey.Malformed"
+    );
 }

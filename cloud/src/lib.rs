@@ -58,7 +58,7 @@ pub use provider::{Params, Provider};
 pub use rejection::Rejection;
 pub use request::{ImportRequest, Tag};
 pub use rules::{NameCharset, NameRules, TagRules};
-pub use store::{Conflict, FileStore, KeyStore, MemoryStore, StoredKey};
+pub use store::{Conflict, KeyStore, MemoryStore, StoredKey};
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../README.md")]

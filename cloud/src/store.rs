@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 /// A key pair as a store keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StoredKey {
     /// The key pair's name.
     pub name: String,
@@ -192,94 +192,6 @@ impl KeyStore for MemoryStore {
 
     fn resource_group_exists(&self, id: &str) -> bool {
         self.resource_groups.contains(id)
-    }
-}
-
-/// A [`MemoryStore`] kept in a file: JSON Lines, one stored key per line,
-/// loaded at open and appended (and flushed) before each insert is
-/// visible. If the file cannot be written, the insert fails with
-/// [`Conflict::Unavailable`] and nothing is stored.
-#[derive(Debug)]
-pub struct FileStore {
-    mem: MemoryStore,
-    path: std::path::PathBuf,
-}
-
-impl FileStore {
-    /// Opens (or starts) a store file. A missing file is an empty store.
-    ///
-    /// # Errors
-    /// When an existing file cannot be read or holds a malformed line.
-    pub fn open(path: impl Into<std::path::PathBuf>, mem: MemoryStore) -> std::io::Result<FileStore> {
-        let path = path.into();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                    let bad = || {
-                        std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            format!("{}:{}: malformed store line", path.display(), n + 1),
-                        )
-                    };
-                    let v: serde_json::Value = serde_json::from_str(line).map_err(|_| bad())?;
-                    let field = |k: &str| {
-                        v.get(k)
-                            .and_then(serde_json::Value::as_str)
-                            .map(String::from)
-                            .ok_or_else(bad)
-                    };
-                    let key = StoredKey {
-                        name: field("name")?,
-                        fingerprint: field("fingerprint")?,
-                        key_id: field("key_id")?,
-                    };
-                    // Loading never enforces quotas: the file is the truth.
-                    let _ = mem.insert(&field("scope")?, key, usize::MAX, false);
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {}
-            Err(e) => return Err(e),
-        }
-        Ok(FileStore { mem, path })
-    }
-}
-
-impl KeyStore for FileStore {
-    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
-        self.mem.insert_then(scope, key, quota, unique_keys, |scope, key| {
-            use std::io::Write;
-            let line = serde_json::json!({
-                "scope": scope,
-                "name": key.name,
-                "fingerprint": key.fingerprint,
-                "key_id": key.key_id,
-            });
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&self.path)
-                .map_err(|_| Conflict::Unavailable)?;
-            writeln!(f, "{line}")
-                .and_then(|()| f.flush())
-                .map_err(|_| Conflict::Unavailable)
-        })
-    }
-
-    fn count(&self, scope: &str) -> usize {
-        self.mem.count(scope)
-    }
-
-    fn contains_name(&self, scope: &str, name: &str) -> bool {
-        self.mem.contains_name(scope, name)
-    }
-
-    fn project_exists(&self, id: i64) -> bool {
-        self.mem.project_exists(id)
-    }
-
-    fn resource_group_exists(&self, id: &str) -> bool {
-        self.mem.resource_group_exists(id)
     }
 }
 

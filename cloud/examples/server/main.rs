@@ -63,7 +63,7 @@ async fn main() -> ExitCode {
 async fn serve(addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("listening on http://{}", listener.local_addr()?);
-    // Any KeyStore works: keyvet_cloud::FileStore keeps keys across runs.
+    // Any KeyStore works: keyvet-server's SqliteStore keeps keys across runs.
     let store = Arc::new(MemoryStore::new());
     let router = app::router(store, app::Config::default());
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())

@@ -1,0 +1,48 @@
+//! keyvet's key-pair service: the cloud key-pair APIs of
+//! [`keyvet_cloud`] on a real database.
+//!
+//! [`SqliteStore`] is a [`KeyStore`](keyvet_cloud::KeyStore) in one SQLite
+//! file (embedded: nothing to install). Its rules hold across threads and
+//! processes because the database enforces them: every insert is one
+//! `BEGIN IMMEDIATE` transaction (one writer at a time, the others wait)
+//! that checks the name, the key and the quota and writes the row, under
+//! `UNIQUE` constraints; a commit is durable before it is acknowledged
+//! (write-ahead log, `synchronous=FULL`), so a crash or `kill -9` loses no
+//! acknowledged key pair and leaves no partial one. The schema is created
+//! and migrated when a store opens, with its version in a table; every key
+//! pair belongs to an account.
+//!
+//! ```
+//! use keyvet_cloud::{RandomIds, alibaba_ecs};
+//! use keyvet_server::SqliteStore;
+//!
+//! let dir = std::env::temp_dir().join(format!("keyvet-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let path = dir.join("keys.db");
+//! let body = std::fs::read_to_string("../corpus/valid/rsa-2048.pub").unwrap();
+//! let req = alibaba_ecs::IMPORT.request_from_params(
+//!     [("KeyPairName", "team-key"), ("RegionId", "cn-hangzhou"), ("PublicKeyBody", body.as_str())],
+//! );
+//! let store = SqliteStore::open(&path).unwrap();
+//! alibaba_ecs::IMPORT.import(&req, &store, &RandomIds).unwrap();
+//! drop(store);
+//!
+//! // Another process, or a later run: the key pair is there.
+//! let store = SqliteStore::open(&path).unwrap();
+//! let dup = alibaba_ecs::IMPORT.import(&req, &store, &RandomIds).unwrap_err();
+//! assert_eq!(dup.code, "KeyPair.AlreadyExist");
+//! assert_eq!(store.key_pairs("alibaba-ecs/cn-hangzhou").unwrap()[0].name, "team-key");
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod sqlite;
+
+pub use sqlite::{SCHEMA_VERSION, SqliteStore, StoreError};
+
+/// The README's examples, run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

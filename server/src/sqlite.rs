@@ -1,0 +1,348 @@
+//! The SQLite store: one file, its rules enforced by the database.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use keyvet_cloud::{Conflict, KeyStore, StoredKey};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+
+/// The schema version this build writes; [`SqliteStore::open`] migrates an
+/// older store to it and refuses a newer one.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The schema, one step per version. A step never changes once released:
+/// a new version is a new step.
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, and the key pairs that belong to them. A scope is the
+    // provider's (a region, an API's single scope); names are unique in a
+    // scope; key IDs everywhere. Whether a key may be stored twice is the
+    // provider's rule, checked in the insert's transaction.
+    "CREATE TABLE accounts (
+         id INTEGER PRIMARY KEY,
+         name TEXT NOT NULL UNIQUE,
+         created_at INTEGER NOT NULL DEFAULT (unixepoch())
+     );
+     INSERT INTO accounts (id, name) VALUES (1, 'default');
+     CREATE TABLE key_pairs (
+         id INTEGER PRIMARY KEY,
+         account_id INTEGER NOT NULL REFERENCES accounts (id),
+         scope TEXT NOT NULL,
+         name TEXT NOT NULL,
+         fingerprint TEXT NOT NULL,
+         key_id TEXT NOT NULL UNIQUE,
+         created_at INTEGER NOT NULL DEFAULT (unixepoch()),
+         UNIQUE (account_id, scope, name)
+     );
+     CREATE INDEX key_pairs_by_key ON key_pairs (account_id, scope, fingerprint);",
+];
+
+/// The account of every key pair until accounts come with signed requests.
+const DEFAULT_ACCOUNT: i64 = 1;
+
+/// How long a writer waits for another process's transaction before the
+/// insert fails with [`Conflict::Unavailable`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a store could not be opened.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not a SQLite database (an older keyvet kept `--store`
+    /// files as JSON Lines; this one needs a new file).
+    #[error("{path}: not a SQLite database (keyvet stores are SQLite files; give a new path)")]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A SQLite database, but not a keyvet store.
+    #[error("{path}: a SQLite database that is not a keyvet store (it has tables, but not keyvet's)")]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A store written by a newer keyvet, whose schema this one does not know.
+    #[error("{path}: store schema version {found}, newer than this keyvet's ({known}): upgrade keyvet")]
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// The store's version.
+        found: i64,
+        /// [`SCHEMA_VERSION`].
+        known: i64,
+    },
+    /// SQLite failed (the file cannot be created or read, the disk is full...).
+    #[error("{path}: {source}")]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+}
+
+/// A [`KeyStore`] in a SQLite file, shared safely by threads and
+/// processes (see the crate's documentation).
+///
+/// ```
+/// use keyvet_cloud::{Conflict, KeyStore, StoredKey};
+/// use keyvet_server::SqliteStore;
+///
+/// let s = SqliteStore::open_in_memory().unwrap();
+/// let k = |name: &str, fp: &str, id: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: id.into() };
+/// assert_eq!(s.insert("r", k("a", "SHA256:x", "skey-1"), 2, true), Ok(()));
+/// assert_eq!(s.insert("r", k("a", "SHA256:y", "skey-2"), 2, true), Err(Conflict::Name));
+/// assert_eq!(s.insert("r", k("b", "SHA256:x", "skey-3"), 2, true), Err(Conflict::Key));
+/// assert_eq!(s.insert("r", k("b", "SHA256:y", "skey-4"), 2, true), Ok(()));
+/// assert_eq!(s.insert("r", k("c", "SHA256:z", "skey-5"), 2, true), Err(Conflict::Quota));
+/// assert_eq!(s.count("r"), 2);
+/// ```
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    account: i64,
+    projects: HashSet<i64>,
+    resource_groups: HashSet<String>,
+}
+
+impl SqliteStore {
+    /// Opens the store in `path`, creating the file and its schema when
+    /// missing and migrating an older schema.
+    ///
+    /// # Errors
+    /// When the file cannot be created or read, is not a keyvet store, or
+    /// was written by a newer keyvet.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref();
+        let fail = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
+            _ => StoreError::Sqlite {
+                path: path.into(),
+                source,
+            },
+        };
+        let conn = Connection::open(path).map_err(fail)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+        // The write-ahead log: readers never block the writer; with
+        // synchronous=FULL each commit is on disk before it returns.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            // A file system without shared memory: the rollback journal is
+            // as safe, only slower.
+            conn.pragma_update(None, "journal_mode", "DELETE").map_err(fail)?;
+        }
+        conn.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+        Self::migrate(conn, path)
+    }
+
+    /// A store in memory, for tests and examples: the same SQL, kept for
+    /// the life of the value.
+    ///
+    /// # Errors
+    /// When SQLite fails (out of memory).
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
+            path: ":memory:".into(),
+            source,
+        })?;
+        Self::migrate(conn, Path::new(":memory:"))
+    }
+
+    /// Creates or upgrades the schema in one transaction: of two processes
+    /// opening a new store at once, one creates it and the other sees it.
+    fn migrate(mut conn: Connection, path: &Path) -> Result<SqliteStore, StoreError> {
+        let fail = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
+            _ => StoreError::Sqlite {
+                path: path.into(),
+                source,
+            },
+        };
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let has_version: bool = tx
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'keyvet_schema'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(fail)?
+            > 0;
+        let version = if has_version {
+            tx.query_row("SELECT version FROM keyvet_schema", [], |r| r.get(0))
+                .optional()
+                .map_err(fail)?
+                .unwrap_or(0)
+        } else {
+            let tables: i64 = tx
+                .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| {
+                    r.get(0)
+                })
+                .map_err(fail)?;
+            if tables > 0 {
+                return Err(StoreError::Foreign { path: path.into() });
+            }
+            tx.execute_batch(
+                "CREATE TABLE keyvet_schema (version INTEGER NOT NULL); INSERT INTO keyvet_schema VALUES (0);",
+            )
+            .map_err(fail)?;
+            0
+        };
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: path.into(),
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for step in &MIGRATIONS[usize::try_from(version).unwrap_or(0)..] {
+            tx.execute_batch(step).map_err(fail)?;
+        }
+        tx.execute("UPDATE keyvet_schema SET version = ?1", [SCHEMA_VERSION])
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            account: DEFAULT_ACCOUNT,
+            projects: HashSet::from([0]),
+            resource_groups: HashSet::new(),
+        })
+    }
+
+    /// Adds known projects (Tencent `ProjectId`; 0 is always known).
+    #[must_use]
+    pub fn with_projects(mut self, ids: impl IntoIterator<Item = i64>) -> SqliteStore {
+        self.projects.extend(ids);
+        self
+    }
+
+    /// Adds known resource groups (Alibaba `ResourceGroupId`).
+    #[must_use]
+    pub fn with_resource_groups<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> SqliteStore {
+        self.resource_groups.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// The schema version of the open store.
+    ///
+    /// # Errors
+    /// When SQLite fails.
+    pub fn schema_version(&self) -> rusqlite::Result<i64> {
+        self.lock()
+            .query_row("SELECT version FROM keyvet_schema", [], |r| r.get(0))
+    }
+
+    /// The key pairs of a scope, in the order they were stored.
+    ///
+    /// # Errors
+    /// When SQLite fails.
+    pub fn key_pairs(&self, scope: &str) -> rusqlite::Result<Vec<StoredKey>> {
+        let conn = self.lock();
+        let mut st = conn.prepare_cached(
+            "SELECT name, fingerprint, key_id FROM key_pairs WHERE account_id = ?1 AND scope = ?2 ORDER BY id",
+        )?;
+        st.query_map(params![self.account, scope], |r| {
+            Ok(StoredKey {
+                name: r.get(0)?,
+                fingerprint: r.get(1)?,
+                key_id: r.get(2)?,
+            })
+        })?
+        .collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held left no transaction open (a
+        // rusqlite transaction rolls back when dropped).
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn try_insert(
+        &self,
+        scope: &str,
+        key: &StoredKey,
+        quota: usize,
+        unique_keys: bool,
+    ) -> rusqlite::Result<Result<(), Conflict>> {
+        let mut conn = self.lock();
+        // IMMEDIATE: the write lock first, so that the checks below and the
+        // insert see one state, whatever other processes do.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let taken = |sql: &str, value: &str| -> rusqlite::Result<bool> {
+            tx.prepare_cached(sql)?.exists(params![self.account, scope, value])
+        };
+        if taken(
+            "SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND name = ?3",
+            &key.name,
+        )? {
+            return Ok(Err(Conflict::Name));
+        }
+        if unique_keys
+            && taken(
+                "SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND fingerprint = ?3",
+                &key.fingerprint,
+            )?
+        {
+            return Ok(Err(Conflict::Key));
+        }
+        let count: i64 = tx
+            .prepare_cached("SELECT count(*) FROM key_pairs WHERE account_id = ?1 AND scope = ?2")?
+            .query_row(params![self.account, scope], |r| r.get(0))?;
+        if usize::try_from(count).unwrap_or(usize::MAX) >= quota {
+            return Ok(Err(Conflict::Quota));
+        }
+        tx.prepare_cached(
+            "INSERT INTO key_pairs (account_id, scope, name, fingerprint, key_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![self.account, scope, key.name, key.fingerprint, key.key_id])?;
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+}
+
+impl KeyStore for SqliteStore {
+    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
+        match self.try_insert(scope, &key, quota, unique_keys) {
+            Ok(result) => result,
+            // The constraints back the checks up: the name's cannot fire
+            // unless the checks above are wrong. A key ID drawn twice (one
+            // of 36^8) is not the user's conflict: unavailable, and the
+            // client's retry draws another.
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
+                    && e.to_string().contains("key_pairs.name") =>
+            {
+                Err(Conflict::Name)
+            }
+            Err(_) => Err(Conflict::Unavailable),
+        }
+    }
+
+    fn count(&self, scope: &str) -> usize {
+        let conn = self.lock();
+        let n: rusqlite::Result<i64> = conn
+            .prepare_cached("SELECT count(*) FROM key_pairs WHERE account_id = ?1 AND scope = ?2")
+            .and_then(|mut st| st.query_row(params![self.account, scope], |r| r.get(0)));
+        n.map_or(0, |n| usize::try_from(n).unwrap_or(0))
+    }
+
+    fn contains_name(&self, scope: &str, name: &str) -> bool {
+        let conn = self.lock();
+        conn.prepare_cached("SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND name = ?3")
+            .and_then(|mut st| st.exists(params![self.account, scope, name]))
+            .unwrap_or(false)
+    }
+
+    fn project_exists(&self, id: i64) -> bool {
+        self.projects.contains(&id)
+    }
+
+    fn resource_group_exists(&self, id: &str) -> bool {
+        self.resource_groups.contains(id)
+    }
+}
