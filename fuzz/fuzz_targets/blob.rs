@@ -1,12 +1,9 @@
-//! A decoded key or certificate blob: parse, policy checks, signatures.
+//! libFuzzer's entry to the `blob` target; its body, and what it checks,
+//! are in targets/blob.rs (which the main test suite also runs).
 #![no_main]
-use keyvet::{HashAlg, Key, Checker, policy};
-use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(k) = Key::parse(data) {
-        let _ = k.public_key().fingerprint(HashAlg::Sha256);
-    }
-    let _ = Checker::new(policy::OPENSSH).check_blob(data);
-    let _ = Checker::new(policy::STRICT).check_blob(data);
-});
+#[allow(dead_code)]
+#[path = "../targets/mod.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::blob::run(data));

@@ -1,12 +1,9 @@
-//! Every upload format: RFC 4716, PEM public and private keys, OpenSSH
-//! private keys, PuTTY files.
+//! libFuzzer's entry to the `convert` target; its body, and what it checks,
+//! are in targets/convert.rs (which the main test suite also runs).
 #![no_main]
-use keyvet::{Checker, convert, policy};
-use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(c) = convert::to_openssh(data) {
-        let line = c.line();
-        let _ = Checker::new(policy::STRICT).check_line(&line);
-    }
-});
+#[allow(dead_code)]
+#[path = "../targets/mod.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::convert::run(data));

@@ -1,12 +1,9 @@
-//! A whole input, as `keyvet check` and `keyvet fingerprint` read it.
+//! libFuzzer's entry to the `file` target; its body, and what it checks,
+//! are in targets/file.rs (which the main test suite also runs).
 #![no_main]
-use keyvet::stream::{self, Source};
-use keyvet::{Checker, policy};
-use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let mut v = Checker::new(policy::STRICT);
-    let _ = stream::check(data, &mut v, |_| Ok(()));
-    let mut v = Checker::new(policy::OPENSSH);
-    let _ = stream::listing(data, Source::File("fuzz-input"), &mut v, |_| Ok(()));
-});
+#[allow(dead_code)]
+#[path = "../targets/mod.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::file::run(data));

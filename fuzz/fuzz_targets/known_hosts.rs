@@ -1,22 +1,9 @@
-//! One known_hosts line: parsed, linted, matched against hosts (hashed
-//! hosts included), looked up as `ssh-keygen -F` does, and checked. The
-//! first byte picks the host name asked about.
+//! libFuzzer's entry to the `known_hosts` target; its body, and what it checks,
+//! are in targets/known_hosts.rs (which the main test suite also runs).
 #![no_main]
-use keyvet::known_hosts::{self, HostLine};
-use keyvet::{Checker, policy};
-use libfuzzer_sys::fuzz_target;
 
-const HOSTS: [&str; 4] = ["github.com", "[host.example]:2222", "10.0.0.7", ""];
+#[allow(dead_code)]
+#[path = "../targets/mod.rs"]
+mod targets;
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&pick, line)) = data.split_first() else { return };
-    let host = HOSTS[usize::from(pick) % HOSTS.len()];
-    let _ = known_hosts::lookup(line, host);
-    if let Ok(l) = HostLine::parse(line) {
-        let _ = l.lint();
-        let _ = l.matches(host);
-        let _ = l.patterns().count();
-    }
-    let _ = known_hosts::match_host_list(host, line);
-    let _ = Checker::new(policy::STRICT).check_host_line(line);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::known_hosts::run(data));

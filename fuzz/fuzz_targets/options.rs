@@ -1,16 +1,9 @@
-//! authorized_keys option strings, alone and inside a line.
+//! libFuzzer's entry to the `options` target; its body, and what it checks,
+//! are in targets/options.rs (which the main test suite also runs).
 #![no_main]
-use keyvet::line::Options;
-use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    for in_line in [false, true] {
-        if let Ok(o) = Options::parse(data, in_line) {
-            for opt in o.iter() {
-                if let Some(v) = opt.value {
-                    let _ = v.to_string_lossy();
-                }
-            }
-        }
-    }
-});
+#[allow(dead_code)]
+#[path = "../targets/mod.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::options::run(data));
