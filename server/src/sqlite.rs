@@ -126,9 +126,20 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
         // The write-ahead log: readers never block the writer; with
         // synchronous=FULL each commit is on disk before it returns.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(fail)?;
+        // Switching a new file to WAL takes an exclusive lock, and SQLite
+        // answers "busy" at once (no busy handler) while another process
+        // opens the same new store: retry within the busy timeout.
+        let started = std::time::Instant::now();
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                r => break r.map_err(fail)?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             // A file system without shared memory: the rollback journal is
             // as safe, only slower.

@@ -52,8 +52,11 @@ fn race(
         .map(|t| {
             let (path, attempts, barrier) = (path.to_path_buf(), Arc::clone(&attempts), Arc::clone(&barrier));
             std::thread::spawn(move || {
-                let store = SqliteStore::open(&path).unwrap();
+                // Twenty connections opening one new file at once; a thread
+                // whose open failed still meets the others at the barrier.
+                let store = SqliteStore::open(&path);
                 barrier.wait();
+                let store = store.unwrap();
                 attempts(t)
                     .into_iter()
                     .map(|k| {
