@@ -210,6 +210,15 @@ fn kill_9_at_random_points_loses_no_acknowledged_import() {
                 }
             })
         };
+        // Even rounds: a pause from the start (the kill may fall while the
+        // store opens). Odd rounds: a pause after the first answer, so that
+        // the kill falls among imports however slow the machine is.
+        if round % 2 == 1 {
+            let waited = std::time::Instant::now();
+            while seen.lock().unwrap().is_empty() && waited.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
         std::thread::sleep(Duration::from_millis(pauses.next_ms(40)));
         child.kill().unwrap();
         let status = child.wait().unwrap();
@@ -264,6 +273,6 @@ fn kill_9_at_random_points_loses_no_acknowledged_import() {
     );
     // Not vacuous: imports were acknowledged, and most runs were killed in
     // the middle of their batch.
-    assert!(acknowledged.len() > ROUNDS, "{} acknowledged", acknowledged.len());
+    assert!(acknowledged.len() > ROUNDS / 2, "{} acknowledged", acknowledged.len());
     assert!(cut_short > ROUNDS / 2, "{cut_short} of {ROUNDS} runs killed mid-batch");
 }
