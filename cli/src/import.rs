@@ -117,7 +117,7 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
         open(a.file.as_deref().unwrap_or("-"))?
             .take(limit)
             .read_to_end(&mut key)?;
-        let key = String::from_utf8(key).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let key = String::from_utf8_lossy(&key).into_owned();
         serve(&single_request(a, key), out)?;
     }
     Ok(all_ok)

@@ -38,6 +38,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX key_pairs_by_key ON key_pairs (account_id, scope, fingerprint);",
 ];
 
+/// Whether a name is taken in a scope, and how many key pairs it holds.
+const NAME_TAKEN: &str = "SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND name = ?3";
+const COUNT: &str = "SELECT count(*) FROM key_pairs WHERE account_id = ?1 AND scope = ?2";
+
 /// The account of every key pair until accounts come with signed requests.
 const DEFAULT_ACCOUNT: i64 = 1;
 
@@ -82,6 +86,19 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// SQLite's error on `path`, "not a database" said as such.
+    fn of(path: &Path, source: rusqlite::Error) -> StoreError {
+        match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
+            _ => StoreError::Sqlite {
+                path: path.into(),
+                source,
+            },
+        }
+    }
+}
+
 /// A [`KeyStore`] in a SQLite file, shared safely by threads and
 /// processes (see the crate's documentation).
 ///
@@ -115,13 +132,7 @@ impl SqliteStore {
     /// was written by a newer keyvet.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref();
-        let fail = |source: rusqlite::Error| match source.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
-            _ => StoreError::Sqlite {
-                path: path.into(),
-                source,
-            },
-        };
+        let fail = |source| StoreError::of(path, source);
         let conn = Connection::open(path).map_err(fail)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
         // The write-ahead log: readers never block the writer; with
@@ -166,13 +177,7 @@ impl SqliteStore {
     /// Creates or upgrades the schema in one transaction: of two processes
     /// opening a new store at once, one creates it and the other sees it.
     fn migrate(mut conn: Connection, path: &Path) -> Result<SqliteStore, StoreError> {
-        let fail = |source: rusqlite::Error| match source.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.into() },
-            _ => StoreError::Sqlite {
-                path: path.into(),
-                source,
-            },
-        };
+        let fail = |source| StoreError::of(path, source);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
@@ -287,10 +292,7 @@ impl SqliteStore {
         let taken = |sql: &str, value: &str| -> rusqlite::Result<bool> {
             tx.prepare_cached(sql)?.exists(params![self.account, scope, value])
         };
-        if taken(
-            "SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND name = ?3",
-            &key.name,
-        )? {
+        if taken(NAME_TAKEN, &key.name)? {
             return Ok(Err(Conflict::Name));
         }
         if unique_keys
@@ -302,7 +304,7 @@ impl SqliteStore {
             return Ok(Err(Conflict::Key));
         }
         let count: i64 = tx
-            .prepare_cached("SELECT count(*) FROM key_pairs WHERE account_id = ?1 AND scope = ?2")?
+            .prepare_cached(COUNT)?
             .query_row(params![self.account, scope], |r| r.get(0))?;
         if usize::try_from(count).unwrap_or(usize::MAX) >= quota {
             return Ok(Err(Conflict::Quota));
@@ -337,14 +339,14 @@ impl KeyStore for SqliteStore {
     fn count(&self, scope: &str) -> usize {
         let conn = self.lock();
         let n: rusqlite::Result<i64> = conn
-            .prepare_cached("SELECT count(*) FROM key_pairs WHERE account_id = ?1 AND scope = ?2")
+            .prepare_cached(COUNT)
             .and_then(|mut st| st.query_row(params![self.account, scope], |r| r.get(0)));
         n.map_or(0, |n| usize::try_from(n).unwrap_or(0))
     }
 
     fn contains_name(&self, scope: &str, name: &str) -> bool {
         let conn = self.lock();
-        conn.prepare_cached("SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND name = ?3")
+        conn.prepare_cached(NAME_TAKEN)
             .and_then(|mut st| st.exists(params![self.account, scope, name]))
             .unwrap_or(false)
     }
