@@ -19,6 +19,7 @@ mod import;
 mod inspect;
 mod known_hosts;
 mod output;
+mod serve;
 
 /// Validate and fingerprint SSH public keys.
 #[derive(Debug, Parser)]
@@ -205,6 +206,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         store: Option<String>,
     },
+    /// Serve the cloud key-pair APIs over HTTP (Tencent Cloud CVM 3.0 and
+    /// v2, Alibaba Cloud ECS), key pairs kept in a database, until SIGTERM
+    /// or Ctrl-C. One JSON log line per request on standard error.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -587,6 +592,7 @@ fn main() -> ExitCode {
             }
             vet(file.as_deref().unwrap_or("-"), &checker, json, &mut out)
         }
+        Command::Serve(args) => return serve::main(&args),
         Command::Create {
             profile,
             name,

@@ -63,6 +63,12 @@ pub trait KeyStore: Send + Sync {
         false
     }
 
+    /// Whether the store answers (a service's health check); a store in
+    /// memory always does.
+    fn healthy(&self) -> bool {
+        true
+    }
+
     /// Whether a project exists (Tencent `ProjectId`; 0 is the default project).
     fn project_exists(&self, id: i64) -> bool;
 

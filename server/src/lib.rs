@@ -1,5 +1,10 @@
 //! keyvet's key-pair service: the cloud key-pair APIs of
-//! [`keyvet_cloud`] on a real database.
+//! [`keyvet_cloud`] on a real database, over HTTP (`keyvet serve`).
+//!
+//! [`router`] serves the APIs (see [`routes`](crate::router) for the
+//! endpoints), [`serve`](crate::serve()) runs it on a socket with bounded
+//! connections, request IDs, a JSON request log and a graceful shutdown,
+//! and [`run`] is the whole service as `keyvet serve` starts it.
 //!
 //! [`SqliteStore`] is a [`KeyStore`](keyvet_cloud::KeyStore) in one SQLite
 //! file (embedded: nothing to install). Its rules hold across threads and
@@ -38,8 +43,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+mod database;
+mod log;
+mod rate_limit;
+mod routes;
+mod serve;
 mod sqlite;
 
+pub use database::Database;
+pub use log::Log;
+pub use rate_limit::RateLimit;
+pub use routes::{BODY_LIMIT, Config, Outcome, RequestId, router};
+pub use serve::{ServeOptions, run, serve};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore, StoreError};
 
 /// The README's examples, run as doctests.

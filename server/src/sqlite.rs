@@ -351,6 +351,10 @@ impl KeyStore for SqliteStore {
             .unwrap_or(false)
     }
 
+    fn healthy(&self) -> bool {
+        self.schema_version().is_ok()
+    }
+
     fn project_exists(&self, id: i64) -> bool {
         self.projects.contains(&id)
     }

@@ -1,16 +1,12 @@
-//! The embedding example (`examples/server`) over a real loopback socket:
-//! its router served by tokio on 127.0.0.1, driven by a real HTTP client
+//! The service's router over a real loopback socket: served by
+//! [`keyvet_server::serve`] on 127.0.0.1, driven by a real HTTP client
 //! (ureq), with the API documents' request formats.
 
-#[path = "../examples/server/app.rs"]
-mod app;
-
-use std::net::SocketAddr;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use app::{Config, RateLimit};
 use keyvet_cloud::{KeyStore, MemoryStore, Provider, alibaba_ecs};
+use keyvet_server::{BODY_LIMIT, Config, Log, RateLimit, ServeOptions};
 use serde_json::{Value, json};
 
 /// The example's router on an ephemeral loopback port, in its own runtime
@@ -131,12 +127,12 @@ impl Server {
         let store = Arc::new(store);
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = app::router(store.clone(), config);
-        runtime.spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .unwrap();
-        });
+        let router = keyvet_server::router(store.clone(), config);
+        let options = ServeOptions {
+            log: Log::Off,
+            ..ServeOptions::default()
+        };
+        runtime.spawn(keyvet_server::serve(listener, router, options, std::future::pending()));
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .proxy(None)
@@ -525,7 +521,9 @@ fn tencent_v3_rate_limit() {
         ["ok", "ok", "ok", "RequestLimitExceeded", "RequestLimitExceeded"]
     );
     assert_eq!(s.store.count("tencent-cvm/default"), 3);
-    // Only API 3.0 ImportKeyPair is limited.
+    // The limit is per action, whichever Tencent API asks: the v2
+    // ImportKeyPair is the same action, its bucket spent; another action
+    // has its own; Alibaba's APIs are not limited.
     let r = s.get(
         V2,
         &[
@@ -534,7 +532,25 @@ fn tencent_v3_rate_limit() {
             ("pubKey", &corpus("rsa-8192.pub")),
         ],
     );
-    assert_eq!(r.v2_code().0, 0, "{r:?}");
+    assert_eq!(r.v2_code(), (4000, "RequestLimitExceeded".into()), "{r:?}");
+    let r = s.get(V2, &[("Action", "CreateKeyPair"), ("keyName", "bad name")]);
+    assert_eq!(
+        r.v2_code(),
+        (4000, "InvalidKeyPairNameIncludeIllegalChar".into()),
+        "{r:?}"
+    );
+    for i in 0..5 {
+        let name = format!("ecs{i}");
+        let r = s.get(
+            ECS,
+            &[
+                ("Action", "ImportKeyPair"),
+                ("RegionId", "cn-hangzhou"),
+                ("KeyPairName", &name),
+            ],
+        );
+        assert_eq!(r.ecs_error(), (400, "MissingParameter".into()), "{r:?}");
+    }
 
     // The documented default, 10 per second: a burst of 10 passes, and the
     // bucket refills at 10 per second.
@@ -650,7 +666,7 @@ fn concurrent_duplicate_imports_exactly_one_wins() {
 #[test]
 fn request_bodies_are_bounded() {
     let s = Server::start(unlimited());
-    let big = "a".repeat(app::BODY_LIMIT + 1024);
+    let big = "a".repeat(BODY_LIMIT + 1024);
     let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": big}).to_string();
     let r = s.tc3(Some("ImportKeyPair"), &body);
     assert_eq!(r.tc3_error(), "RequestSizeLimitExceeded");
@@ -662,7 +678,7 @@ fn request_bodies_are_bounded() {
     );
     assert_eq!(r.status, 413, "{r:?}");
     // Just under the limit is read (and refused for what it holds).
-    let key = "a".repeat(app::BODY_LIMIT - 200);
+    let key = "a".repeat(BODY_LIMIT - 200);
     let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": key}).to_string();
     let r = s.tc3(Some("ImportKeyPair"), &body);
     assert_eq!(r.tc3_error(), "InvalidPublicKey.Malformed");
