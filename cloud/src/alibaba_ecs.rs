@@ -270,6 +270,11 @@ fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
             400,
             "The PublicKeyBody format is not supported.",
         ),
+        Rejection::RegionNotFound => fixed(
+            "InvalidRegionId.NotFound",
+            404,
+            "The specified RegionId does not exist.",
+        ),
         Rejection::ResourceGroupNotFound => fixed(
             "InvalidResourceGroup.NotFound",
             404,

@@ -14,6 +14,15 @@ use zeroize::Zeroizing;
 
 use keyvet::wire::Sink;
 
+/// The RSA sizes keys are made with: keyvet's strict floor to
+/// ssh-keygen's ceiling.
+///
+/// ```
+/// assert!(keyvet_cloud::generate::RSA_BITS.contains(&2048));
+/// assert!(!keyvet_cloud::generate::RSA_BITS.contains(&1024));
+/// ```
+pub const RSA_BITS: std::ops::RangeInclusive<usize> = 2048..=16384;
+
 /// The kind of key to create.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

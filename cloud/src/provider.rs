@@ -182,8 +182,17 @@ impl Provider {
         match self.params.region {
             None => Ok(format!("{}/default", self.scope)),
             Some(param) => match req.region.as_deref() {
-                Some(r) if !r.is_empty() => Ok(format!("{}/{r}", self.scope)),
-                _ => Err(Rejection::MissingParameter(param)),
+                Some("") | None => Err(Rejection::MissingParameter(param)),
+                // A region is a short lowercase word (`cn-hangzhou`): never
+                // a store scope of any length or with any byte.
+                Some(r)
+                    if r.len() <= 64
+                        && r.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+                {
+                    Ok(format!("{}/{r}", self.scope))
+                }
+                Some(_) => Err(Rejection::RegionNotFound),
             },
         }
     }
@@ -325,11 +334,22 @@ impl Provider {
         if let Err(rej) = self.key_name.check(name) {
             return fail(rej);
         }
+        if let crate::generate::NewKey::Rsa(bits) = kind
+            && !crate::generate::RSA_BITS.contains(&bits)
+        {
+            return fail(Rejection::InvalidParameter {
+                parameter: "bits",
+                reason: "RSA keys are made with 2048 to 16384 bits",
+            });
+        }
         let scope = format!("{}/default", self.scope);
-        // Key generation is costly: refuse a taken name before it (the
-        // insert below still decides, atomically).
+        // Key generation is costly: refuse a taken name or a full scope
+        // before it (the insert below still decides, atomically).
         if store.contains_name(&scope, name) {
             return fail(Rejection::NameDuplicate);
+        }
+        if store.count(&scope) >= self.quota {
+            return fail(Rejection::Quota);
         }
         let Ok(key) = crate::generate::new_key(kind, &crate::generate::generated_comment()) else {
             return fail(Rejection::Internal);

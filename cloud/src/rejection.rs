@@ -54,6 +54,9 @@ pub enum Rejection {
     ProjectNotFound(i64),
     /// The resource group does not exist.
     ResourceGroupNotFound,
+    /// The region is not one: longer than 64 characters, or with a
+    /// character other than lowercase letters, digits and `-`.
+    RegionNotFound,
     /// The name is taken.
     NameDuplicate,
     /// The same key is already stored.
@@ -88,6 +91,9 @@ impl fmt::Display for Rejection {
             Rejection::Key(e) => write!(f, "the public key is refused: {e} [{}]", e.code()),
             Rejection::ProjectNotFound(id) => write!(f, "project {id} does not exist"),
             Rejection::ResourceGroupNotFound => f.write_str("the resource group does not exist"),
+            Rejection::RegionNotFound => {
+                f.write_str("the region does not exist (at most 64 lowercase letters, digits and '-')")
+            }
             Rejection::NameDuplicate => f.write_str("a key pair of this name exists"),
             Rejection::KeyDuplicate => f.write_str("this public key is already stored"),
             Rejection::Quota => f.write_str("the key pair quota is reached"),

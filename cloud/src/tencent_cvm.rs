@@ -230,7 +230,8 @@ fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
         Rejection::InvalidParameter { .. }
         | Rejection::TagKey { .. }
         | Rejection::TagValue { .. }
-        | Rejection::ResourceGroupNotFound => (
+        | Rejection::ResourceGroupNotFound
+        | Rejection::RegionNotFound => (
             "InvalidParameterValue",
             "Invalid parameter value. The parameter value is in an incorrect format or is not supported.",
         ),

@@ -372,6 +372,12 @@ fn alibaba_parameters_keys_and_bodies() {
             .message
             .contains("\"KeyPairName\"")
     );
+    // A region is a short lowercase word, never a store scope of any size
+    // or byte.
+    for region in ["x".repeat(100_000), "cn-hang\nzhou".into(), "CN-HANGZHOU".into(), "cn/../x".into()] {
+        let e = err(p, &alibaba(json!({ "RegionId": region })));
+        assert_eq!((e.code, e.http_status), ("InvalidRegionId.NotFound", 404), "{region:?}");
+    }
     let e = err(p, &alibaba(json!({"ResourceGroupId": "rg-missing"})));
     assert_eq!((e.code, e.http_status), ("InvalidResourceGroup.NotFound", 404));
     let store = MemoryStore::new().with_resource_groups(["rg-aek2"]);
@@ -535,6 +541,31 @@ fn create_returns_a_matching_pair_that_keyvet_accepts() {
         p.create(None, NewKey::Ed25519, &store, &ids).unwrap_err().code,
         "MissingParameter"
     );
+    // An RSA size out of range is the caller's parameter error, before any
+    // work.
+    for bits in [0, 1024, 2047, 16385, usize::MAX] {
+        let e = p.create(Some("rsa_odd"), NewKey::Rsa(bits), &store, &ids).unwrap_err();
+        assert_eq!((e.code, e.http_status), ("InvalidParameterValue", 200), "{bits}: {e}");
+        assert!(e.to_string().contains("2048 to 16384 bits"), "{e}");
+    }
+}
+
+/// A full scope refuses a create before the key is generated: a
+/// 16384-bit RSA key would take minutes, so this test would not end.
+#[test]
+fn create_checks_the_quota_before_generating() {
+    use keyvet_cloud::generate::NewKey;
+    let store = MemoryStore::new();
+    let ids = SeqIds::default();
+    let p = Provider {
+        quota: 1,
+        ..tencent_cvm::IMPORT_V2
+    };
+    p.create(Some("first"), NewKey::Ed25519, &store, &ids).unwrap();
+    let e = p.create(Some("second"), NewKey::Rsa(16384), &store, &ids).unwrap_err();
+    assert_eq!(e.code, "InvalidKeyPair.LimitExceeded");
+    let e = p.create(Some("first"), NewKey::Rsa(16384), &store, &ids).unwrap_err();
+    assert_eq!(e.code, "InvalidKeyPairName.Duplicate");
 }
 
 /// The documented CreateKeyPair example (Tencent's v2 CreateKeyPair page,
