@@ -374,7 +374,12 @@ fn alibaba_parameters_keys_and_bodies() {
     );
     // A region is a short lowercase word, never a store scope of any size
     // or byte.
-    for region in ["x".repeat(100_000), "cn-hang\nzhou".into(), "CN-HANGZHOU".into(), "cn/../x".into()] {
+    for region in [
+        "x".repeat(100_000),
+        "cn-hang\nzhou".into(),
+        "CN-HANGZHOU".into(),
+        "cn/../x".into(),
+    ] {
         let e = err(p, &alibaba(json!({ "RegionId": region })));
         assert_eq!((e.code, e.http_status), ("InvalidRegionId.NotFound", 404), "{region:?}");
     }
