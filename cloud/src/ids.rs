@@ -43,12 +43,18 @@ impl IdSource for RandomIds {
     fn key_id(&self) -> String {
         const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
         let mut s = String::from("skey-");
+        // One read of the system's generator for all 8 characters (one
+        // byte in 64 is rejected: 32 bytes run out once in ~10^20 IDs,
+        // and then another read is made).
         while s.len() < 13 {
-            let mut b = [0u8; 1];
+            let mut b = [0u8; 32];
             OsRng.fill_bytes(&mut b);
             // Rejection sampling: 252 = 7 * 36 keeps the choice uniform.
-            if b[0] < 252 {
-                s.push(char::from(ALPHABET[usize::from(b[0] % 36)]));
+            for x in b.into_iter().filter(|&x| x < 252) {
+                if s.len() == 13 {
+                    break;
+                }
+                s.push(char::from(ALPHABET[usize::from(x % 36)]));
             }
         }
         s

@@ -1,17 +1,19 @@
 //! keyvet's key-pair service: the cloud key-pair APIs of
 //! [`keyvet_cloud`] on a real database, over HTTP (`keyvet serve`).
 //!
-//! [`router`] serves the APIs (see [`routes`](crate::router) for the
-//! endpoints), [`serve`](crate::serve()) runs it on a socket with bounded
+//! [`router`] serves the APIs (its page lists the endpoints),
+//! [`serve`](crate::serve()) runs it on a socket with bounded
 //! connections, request IDs, a JSON request log and a graceful shutdown,
 //! and [`run`] is the whole service as `keyvet serve` starts it.
 //!
 //! [`SqliteStore`] is a [`KeyStore`](keyvet_cloud::KeyStore) in one SQLite
 //! file (embedded: nothing to install). Its rules hold across threads and
-//! processes because the database enforces them: every insert is one
-//! `BEGIN IMMEDIATE` transaction (one writer at a time, the others wait)
-//! that checks the name, the key and the quota and writes the row, under
-//! `UNIQUE` constraints; a commit is durable before it is acknowledged
+//! processes because the database enforces them: inserts are written by
+//! the store's own thread in `BEGIN IMMEDIATE` transactions (one writer at
+//! a time across processes), each insert checking the name, the key and
+//! the scope's key-pair count and writing its rows in its own savepoint,
+//! under `UNIQUE` constraints; the inserts waiting together share one
+//! transaction (group commit: one sync to disk for all). A commit is durable before it is acknowledged
 //! (write-ahead log, `synchronous=FULL`), so a crash or `kill -9` loses no
 //! acknowledged key pair and leaves no partial one. The schema is created
 //! and migrated when a store opens, with its version in a table; every key

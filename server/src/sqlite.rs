@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use keyvet_cloud::{Conflict, KeyStore, StoredKey};
@@ -36,11 +36,21 @@ const MIGRATIONS: &[&str] = &[
          UNIQUE (account_id, scope, name)
      );
      CREATE INDEX key_pairs_by_key ON key_pairs (account_id, scope, fingerprint);",
+    // 2: the number of key pairs of each scope, kept with them: the quota
+    // check reads one row instead of counting up to 500.
+    "CREATE TABLE scopes (
+         account_id INTEGER NOT NULL REFERENCES accounts (id),
+         scope TEXT NOT NULL,
+         key_pairs INTEGER NOT NULL CHECK (key_pairs >= 0),
+         PRIMARY KEY (account_id, scope)
+     ) WITHOUT ROWID;
+     INSERT INTO scopes (account_id, scope, key_pairs)
+         SELECT account_id, scope, count(*) FROM key_pairs GROUP BY account_id, scope;",
 ];
 
 /// Whether a name is taken in a scope, and how many key pairs it holds.
 const NAME_TAKEN: &str = "SELECT 1 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND name = ?3";
-const COUNT: &str = "SELECT count(*) FROM key_pairs WHERE account_id = ?1 AND scope = ?2";
+const COUNT: &str = "SELECT coalesce((SELECT key_pairs FROM scopes WHERE account_id = ?1 AND scope = ?2), 0)";
 
 /// The account of every key pair until accounts come with signed requests.
 const DEFAULT_ACCOUNT: i64 = 1;
@@ -117,8 +127,10 @@ impl StoreError {
 /// ```
 #[derive(Debug)]
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
-    account: i64,
+    /// The store's thread, which owns the connection: every read and
+    /// write is a job sent to it.
+    jobs: Option<mpsc::Sender<Job>>,
+    thread: Option<std::thread::JoinHandle<()>>,
     projects: HashSet<i64>,
     resource_groups: HashSet<String>,
 }
@@ -158,6 +170,15 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+        // 64 MiB of page cache (the default is 2 MiB): the indexes of a
+        // large store stay in memory.
+        conn.pragma_update(None, "cache_size", -65536).map_err(fail)?;
+        // Savepoints' journals (one per insert of a batch) in memory, not
+        // in temporary files.
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(fail)?;
+        // Checkpoint the log every 16,384 pages (64 MiB; the default is
+        // 1,000): a page written by many commits is copied back once.
+        conn.pragma_update(None, "wal_autocheckpoint", 16384).map_err(fail)?;
         Self::migrate(conn, path)
     }
 
@@ -222,9 +243,17 @@ impl SqliteStore {
         tx.execute("UPDATE keyvet_schema SET version = ?1", [SCHEMA_VERSION])
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
+        let (jobs, queue) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("keyvet-sqlite".into())
+            .spawn(move || run_jobs(conn, &queue, DEFAULT_ACCOUNT))
+            .map_err(|e| StoreError::Sqlite {
+                path: path.into(),
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            })?;
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
-            account: DEFAULT_ACCOUNT,
+            jobs: Some(jobs),
+            thread: Some(thread),
             projects: HashSet::from([0]),
             resource_groups: HashSet::new(),
         })
@@ -249,8 +278,7 @@ impl SqliteStore {
     /// # Errors
     /// When SQLite fails.
     pub fn schema_version(&self) -> rusqlite::Result<i64> {
-        self.lock()
-            .query_row("SELECT version FROM keyvet_schema", [], |r| r.get(0))
+        self.read(|conn, _| conn.query_row("SELECT version FROM keyvet_schema", [], |r| r.get(0)))
     }
 
     /// The key pairs of a scope, in the order they were stored.
@@ -258,39 +286,104 @@ impl SqliteStore {
     /// # Errors
     /// When SQLite fails.
     pub fn key_pairs(&self, scope: &str) -> rusqlite::Result<Vec<StoredKey>> {
-        let conn = self.lock();
-        let mut st = conn.prepare_cached(
-            "SELECT name, fingerprint, key_id FROM key_pairs WHERE account_id = ?1 AND scope = ?2 ORDER BY id",
-        )?;
-        st.query_map(params![self.account, scope], |r| {
-            Ok(StoredKey {
-                name: r.get(0)?,
-                fingerprint: r.get(1)?,
-                key_id: r.get(2)?,
-            })
-        })?
-        .collect()
+        let scope = scope.to_string();
+        self.read(move |conn, account| {
+            let mut st = conn.prepare_cached(
+                "SELECT name, fingerprint, key_id FROM key_pairs WHERE account_id = ?1 AND scope = ?2 ORDER BY id",
+            )?;
+            st.query_map(params![account, scope], |r| {
+                Ok(StoredKey {
+                    name: r.get(0)?,
+                    fingerprint: r.get(1)?,
+                    key_id: r.get(2)?,
+                })
+            })?
+            .collect()
+        })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while the lock was held left no transaction open (a
-        // rusqlite transaction rolls back when dropped).
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn try_insert(
+    /// Runs a read on the store's thread and waits for its result.
+    fn read<T: Send + 'static>(
         &self,
-        scope: &str,
-        key: &StoredKey,
-        quota: usize,
-        unique_keys: bool,
-    ) -> rusqlite::Result<Result<(), Conflict>> {
-        let mut conn = self.lock();
-        // IMMEDIATE: the write lock first, so that the checks below and the
-        // insert see one state, whatever other processes do.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        f: impl FnOnce(&Connection, i64) -> rusqlite::Result<T> + Send + 'static,
+    ) -> rusqlite::Result<T> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job = Job::Read(Box::new(move |conn, account| {
+            let _ = reply.send(f(conn, account));
+        }));
+        let gone = || rusqlite::Error::InvalidQuery;
+        self.jobs.as_ref().ok_or_else(gone)?.send(job).map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+/// A read run on the store's thread, given the connection and the account.
+type ReadJob = Box<dyn FnOnce(&Connection, i64) + Send>;
+
+/// Work for the store's thread.
+enum Job {
+    Read(ReadJob),
+    Insert(Pending),
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Job::Read(_) => f.write_str("Read"),
+            Job::Insert(p) => f.debug_tuple("Insert").field(p).finish(),
+        }
+    }
+}
+
+impl Drop for SqliteStore {
+    /// Closes the connection on the store's thread, after the jobs sent.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The store's thread: jobs in order; the inserts waiting together are
+/// written in one transaction (group commit: one sync to disk for all of
+/// them), after the reads that came before them.
+fn run_jobs(mut conn: Connection, queue: &mpsc::Receiver<Job>, account: i64) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Read(f) => {
+                    // A read sees what was acknowledged before it.
+                    write_batch(&mut conn, account, std::mem::take(&mut batch));
+                    f(&conn, account);
+                }
+                Job::Insert(p) => batch.push(p),
+            }
+            if batch.len() < MAX_BATCH {
+                next = queue.try_recv().ok();
+            }
+        }
+        write_batch(&mut conn, account, batch);
+    }
+}
+
+/// Checks and inserts one key pair in the open transaction `tx`.
+fn insert_in(
+    account: i64,
+    tx: &mut rusqlite::Transaction<'_>,
+    scope: &str,
+    key: &StoredKey,
+    quota: usize,
+    unique_keys: bool,
+) -> Result<(), Conflict> {
+    let mut checked = || -> rusqlite::Result<Result<(), Conflict>> {
+        // Each insert in its own savepoint: one that fails halfway leaves
+        // nothing of itself in the batch.
+        let tx = tx.savepoint()?;
         let taken = |sql: &str, value: &str| -> rusqlite::Result<bool> {
-            tx.prepare_cached(sql)?.exists(params![self.account, scope, value])
+            tx.prepare_cached(sql)?.exists(params![account, scope, value])
         };
         if taken(NAME_TAKEN, &key.name)? {
             return Ok(Err(Conflict::Name));
@@ -305,49 +398,109 @@ impl SqliteStore {
         }
         let count: i64 = tx
             .prepare_cached(COUNT)?
-            .query_row(params![self.account, scope], |r| r.get(0))?;
+            .query_row(params![account, scope], |r| r.get(0))?;
         if usize::try_from(count).unwrap_or(usize::MAX) >= quota {
             return Ok(Err(Conflict::Quota));
         }
         tx.prepare_cached(
             "INSERT INTO key_pairs (account_id, scope, name, fingerprint, key_id) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![self.account, scope, key.name, key.fingerprint, key.key_id])?;
+        .execute(params![account, scope, key.name, key.fingerprint, key.key_id])?;
+        tx.prepare_cached(
+            "INSERT INTO scopes (account_id, scope, key_pairs) VALUES (?1, ?2, 1)
+             ON CONFLICT (account_id, scope) DO UPDATE SET key_pairs = key_pairs + 1",
+        )?
+        .execute(params![account, scope])?;
         tx.commit()?;
         Ok(Ok(()))
+    };
+    match checked() {
+        Ok(result) => result,
+        // The constraints back the checks up: the name's cannot fire
+        // unless the checks above are wrong. A key ID drawn twice (one
+        // of 36^8) is not the user's conflict: unavailable, and the
+        // client's retry draws another.
+        Err(e)
+            if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
+                && e.to_string().contains("key_pairs.name") =>
+        {
+            Err(Conflict::Name)
+        }
+        Err(_) => Err(Conflict::Unavailable),
     }
 }
 
-impl KeyStore for SqliteStore {
-    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
-        match self.try_insert(scope, &key, quota, unique_keys) {
-            Ok(result) => result,
-            // The constraints back the checks up: the name's cannot fire
-            // unless the checks above are wrong. A key ID drawn twice (one
-            // of 36^8) is not the user's conflict: unavailable, and the
-            // client's retry draws another.
-            Err(e)
-                if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
-                    && e.to_string().contains("key_pairs.name") =>
-            {
-                Err(Conflict::Name)
-            }
-            Err(_) => Err(Conflict::Unavailable),
+/// Writes a batch of inserts in one transaction: the checks of each see
+/// the rows of those before it, and one commit (one sync to disk) makes
+/// them all durable. Nothing is acknowledged unless the commit succeeds.
+fn write_batch(conn: &mut Connection, account: i64, batch: Vec<Pending>) {
+    if batch.is_empty() {
+        return;
+    }
+    let Ok(mut tx) = conn.transaction_with_behavior(TransactionBehavior::Immediate) else {
+        for p in batch {
+            let _ = p.reply.send(Err(Conflict::Unavailable));
         }
+        return;
+    };
+    let results: Vec<Result<(), Conflict>> = batch
+        .iter()
+        .map(|p| insert_in(account, &mut tx, &p.scope, &p.key, p.quota, p.unique_keys))
+        .collect();
+    let committed = tx.commit().is_ok();
+    for (p, r) in batch.into_iter().zip(results) {
+        let r = match r {
+            Ok(()) if !committed => Err(Conflict::Unavailable),
+            r => r,
+        };
+        let _ = p.reply.send(r);
+    }
+}
+
+/// An insert waiting for its batch.
+#[derive(Debug)]
+struct Pending {
+    scope: String,
+    key: StoredKey,
+    quota: usize,
+    unique_keys: bool,
+    reply: mpsc::SyncSender<Result<(), Conflict>>,
+}
+
+/// Most inserts committed together.
+const MAX_BATCH: usize = 1024;
+
+impl KeyStore for SqliteStore {
+    /// Group commit: the insert is a job for the store's thread, which
+    /// writes the inserts waiting together in one transaction.
+    fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job = Job::Insert(Pending {
+            scope: scope.to_string(),
+            key,
+            quota,
+            unique_keys,
+            reply,
+        });
+        let sent = self.jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok());
+        if !sent {
+            return Err(Conflict::Unavailable);
+        }
+        answer.recv().unwrap_or(Err(Conflict::Unavailable))
     }
 
     fn count(&self, scope: &str) -> usize {
-        let conn = self.lock();
-        let n: rusqlite::Result<i64> = conn
-            .prepare_cached(COUNT)
-            .and_then(|mut st| st.query_row(params![self.account, scope], |r| r.get(0)));
+        let scope = scope.to_string();
+        let n = self.read(move |conn, account| {
+            conn.prepare_cached(COUNT)?
+                .query_row(params![account, scope], |r| r.get::<_, i64>(0))
+        });
         n.map_or(0, |n| usize::try_from(n).unwrap_or(0))
     }
 
     fn contains_name(&self, scope: &str, name: &str) -> bool {
-        let conn = self.lock();
-        conn.prepare_cached(NAME_TAKEN)
-            .and_then(|mut st| st.exists(params![self.account, scope, name]))
+        let (scope, name) = (scope.to_string(), name.to_string());
+        self.read(move |conn, account| conn.prepare_cached(NAME_TAKEN)?.exists(params![account, scope, name]))
             .unwrap_or(false)
     }
 

@@ -138,6 +138,41 @@ fn a_store_keeps_its_key_pairs_and_schema_across_opening() {
     assert_eq!((s.count("r"), s.count("other"), s.count("none")), (2, 1, 0));
 }
 
+/// A store written by the first release (schema 1, made here with its
+/// SQL) opens migrated: its key pairs kept, the scope counts right, and the
+/// quota enforced from them.
+#[test]
+fn a_version_1_store_is_migrated() {
+    let dir = TempDir::new("migrate");
+    let path = dir.file("v1.db");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(
+        "CREATE TABLE keyvet_schema (version INTEGER NOT NULL); INSERT INTO keyvet_schema VALUES (1);
+         CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+             created_at INTEGER NOT NULL DEFAULT (unixepoch()));
+         INSERT INTO accounts (id, name) VALUES (1, 'default');
+         CREATE TABLE key_pairs (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts (id),
+             scope TEXT NOT NULL, name TEXT NOT NULL, fingerprint TEXT NOT NULL, key_id TEXT NOT NULL UNIQUE,
+             created_at INTEGER NOT NULL DEFAULT (unixepoch()), UNIQUE (account_id, scope, name));
+         CREATE INDEX key_pairs_by_key ON key_pairs (account_id, scope, fingerprint);
+         INSERT INTO key_pairs (account_id, scope, name, fingerprint, key_id) VALUES
+             (1, 'r', 'a', 'SHA256:a', 'skey-a'), (1, 'r', 'b', 'SHA256:b', 'skey-b'),
+             (1, 'other', 'a', 'SHA256:a', 'skey-c');",
+    )
+    .unwrap();
+    drop(c);
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!((s.count("r"), s.count("other"), s.count("none")), (2, 1, 0));
+    assert_eq!(s.key_pairs("r").unwrap().len(), 2);
+    assert_eq!(s.insert("r", key("c", "SHA256:c", "skey-d"), 3, true), Ok(()));
+    assert_eq!(
+        s.insert("r", key("d", "SHA256:d", "skey-e"), 3, true),
+        Err(Conflict::Quota)
+    );
+    assert_eq!(s.count("r"), 3);
+}
+
 #[test]
 fn files_that_are_not_keyvet_stores_are_refused_untouched() {
     let dir = TempDir::new("foreign");
