@@ -37,13 +37,17 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use keyvet::policy::{self, Policy};
 use keyvet::{Algorithm, AlgorithmSet, CertVersion, KeyType};
 use serde_json::{Map, Value, json};
 
 use crate::api::xml_escape;
-use crate::{Api, Imported, NameCharset, NameRules, Params, Provider, ProviderError, Rejection, Tag, TagRules};
+use crate::{
+    Api, DeleteRequest, Deleted, Imported, ListPage, ListRequest, NameCharset, NamePattern, NameRules, Params,
+    Provider, ProviderError, Rejection, Tag, TagRules,
+};
 
 const fn cert(k: KeyType, v: CertVersion) -> Algorithm {
     match Algorithm::cert(k, v) {
@@ -194,6 +198,212 @@ impl Api for Ecs {
             xml_escape(&e.message)
         ))
     }
+    fn read_list(&self, params: &Map<String, Value>) -> Option<Result<ListRequest, Rejection>> {
+        Some(describe_request(params))
+    }
+
+    fn list_body(&self, page: &ListPage) -> Value {
+        let items: Vec<Value> = page
+            .items
+            .iter()
+            .map(|k| {
+                let tags: Vec<Value> = k
+                    .tags
+                    .iter()
+                    .map(|(key, v)| json!({"TagKey": key, "TagValue": v}))
+                    .collect();
+                let mut item = json!({
+                    "CreationTime": creation_time(k.created_at),
+                    "KeyPairName": k.name,
+                    "KeyPairFingerPrint": k.md5,
+                    "ResourceGroupId": k.resource_group.as_deref().unwrap_or(""),
+                    "Tags": {"Tag": tags},
+                });
+                if page.include_public_key {
+                    item["PublicKey"] = k.public_key.clone().into();
+                }
+                item
+            })
+            .collect();
+        json!({
+            "PageSize": page.limit,
+            "RequestId": page.request_id,
+            "PageNumber": page.offset / page.limit.max(1) + 1,
+            "TotalCount": page.total,
+            "KeyPairs": {"KeyPair": items},
+        })
+    }
+
+    fn list_xml(&self, page: &ListPage) -> Option<String> {
+        let mut x = String::from("<DescribeKeyPairsResponse>\n");
+        let _ = write!(
+            x,
+            "      <RequestId>{}</RequestId>\n      <PageNumber>{}</PageNumber>\n      <PageSize>{}</PageSize>\n      <TotalCount>{}</TotalCount>\n      <KeyPairs>\n",
+            xml_escape(&page.request_id),
+            page.offset / page.limit.max(1) + 1,
+            page.limit,
+            page.total
+        );
+        for k in &page.items {
+            let _ = write!(
+                x,
+                "            <KeyPair>\n                  <CreationTime>{}</CreationTime>\n                  <KeyPairName>{}</KeyPairName>\n                  <KeyPairFingerPrint>{}</KeyPairFingerPrint>\n                  <ResourceGroupId>{}</ResourceGroupId>\n",
+                creation_time(k.created_at),
+                xml_escape(&k.name),
+                xml_escape(&k.md5),
+                xml_escape(k.resource_group.as_deref().unwrap_or(""))
+            );
+            if page.include_public_key {
+                let _ = writeln!(
+                    x,
+                    "                  <PublicKey>{}</PublicKey>",
+                    xml_escape(&k.public_key)
+                );
+            }
+            x.push_str("                  <Tags>\n");
+            for (key, v) in &k.tags {
+                let _ = writeln!(
+                    x,
+                    "                        <Tag>\n                              <TagKey>{}</TagKey>\n                              <TagValue>{}</TagValue>\n                        </Tag>",
+                    xml_escape(key),
+                    xml_escape(v)
+                );
+            }
+            x.push_str("                  </Tags>\n            </KeyPair>\n");
+        }
+        x.push_str("      </KeyPairs>\n</DescribeKeyPairsResponse>");
+        Some(x)
+    }
+
+    fn read_delete(&self, params: &Map<String, Value>) -> Option<Result<DeleteRequest, Rejection>> {
+        Some(delete_request(params))
+    }
+
+    fn delete_body(&self, deleted: &Deleted) -> Value {
+        json!({"RequestId": deleted.request_id})
+    }
+
+    fn delete_xml(&self, deleted: &Deleted) -> Option<String> {
+        Some(format!(
+            "<DeleteKeyPairsResponse>\n      <RequestId>{}</RequestId>\n</DeleteKeyPairsResponse>",
+            xml_escape(&deleted.request_id)
+        ))
+    }
+}
+
+/// `CreationTime` as the documented example writes it: UTC to the minute
+/// (`2023-09-04T08:33Z`).
+fn creation_time(unix: i64) -> String {
+    let full = crate::utc_timestamp(unix);
+    format!("{}Z", &full[..16])
+}
+
+/// A parameter's value as text.
+fn text<'a>(p: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    p.get(name).and_then(Value::as_str)
+}
+
+/// `InvalidParameter` naming the parameter, as the page's error table
+/// writes it.
+fn invalid(message: &'static str) -> Rejection {
+    Rejection::Api {
+        code: "InvalidParameter",
+        http_status: 400,
+        message,
+    }
+}
+
+/// `DescribeKeyPairs`: `KeyPairName` (with `*` wildcards),
+/// `KeyPairFingerPrint`, `PageNumber` (from 1), `PageSize` (1 to 50, 10 by
+/// default), `IncludePublicKey`, `ResourceGroupId`, `Tag.N.Key` and
+/// `Tag.N.Value` (all of them).
+fn describe_request(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
+    let number = |name: &str| -> Option<Result<usize, ()>> {
+        text(p, name).map(|v| match v.parse::<usize>() {
+            Ok(n) if v.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+            _ => Err(()),
+        })
+    };
+    let page_number = match number("PageNumber") {
+        None => 1,
+        Some(Ok(n)) if n >= 1 => n,
+        Some(_) => {
+            return Err(invalid(
+                "The specified parameter \u{201c}PageNumber\u{201d} is not valid.",
+            ));
+        }
+    };
+    let page_size = match number("PageSize") {
+        None => 10,
+        Some(Ok(n)) if (1..=50).contains(&n) => n,
+        Some(_) => {
+            return Err(invalid(
+                "The specified parameter \u{201c}PageSize\u{201d} is not valid.",
+            ));
+        }
+    };
+    let include_public_key = match text(p, "IncludePublicKey") {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("true") => true,
+        Some(v) if v.eq_ignore_ascii_case("false") => false,
+        Some(_) => {
+            return Err(invalid(
+                "The specified parameter \u{201c}IncludePublicKey\u{201d} is not valid.",
+            ));
+        }
+    };
+    let mut req = ListRequest {
+        offset: (page_number - 1).saturating_mul(page_size),
+        limit: page_size,
+        include_public_key,
+        md5: text(p, "KeyPairFingerPrint")
+            .filter(|f| !f.is_empty())
+            .map(String::from),
+        resource_group: text(p, "ResourceGroupId").filter(|g| !g.is_empty()).map(String::from),
+        ..ListRequest::default()
+    };
+    if let Some(name) = text(p, "KeyPairName").filter(|n| !n.is_empty()) {
+        req.names.push(NamePattern::parse(name));
+    }
+    for tag in tags_from_params(p)? {
+        if tag.index == 0 || tag.index > IMPORT.tags.max_tags {
+            return Err(Rejection::TooManyTags);
+        }
+        if let Some(key) = tag.key {
+            req.tags.push((key, tag.value.into_iter().collect()));
+        }
+    }
+    Ok(req)
+}
+
+/// Most names in one `DeleteKeyPairs` call.
+const MAX_DELETE: usize = 100;
+
+/// `DeleteKeyPairs`: `KeyPairNames`, a JSON array of 1 to 100 names.
+fn delete_request(p: &Map<String, Value>) -> Result<DeleteRequest, Rejection> {
+    let Some(names) = text(p, "KeyPairNames") else {
+        return Err(Rejection::MissingParameter("KeyPairNames"));
+    };
+    let not_valid = Rejection::Api {
+        code: "InvalidKeyPairNames.ValueNotSupported",
+        http_status: 400,
+        message: "The specified parameter \"KeyPairNames\" is not valid.",
+    };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(names) else {
+        return Err(not_valid);
+    };
+    if items.len() > MAX_DELETE {
+        return Err(Rejection::Api {
+            code: "InstanceKeyPairLimitExceeded",
+            http_status: 403,
+            message: "Exceeding the allowed amount of instance which will be deleted.",
+        });
+    }
+    let names: Option<Vec<String>> = items.iter().map(|v| v.as_str().map(String::from)).collect();
+    match names {
+        Some(names) if !names.is_empty() && names.iter().all(|n| !n.is_empty()) => Ok(DeleteRequest::Names(names)),
+        _ => Err(not_valid),
+    }
 }
 
 /// Reads the flat `Tag.N.Key` / `Tag.N.Value` parameters.
@@ -289,6 +499,12 @@ fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
             500,
             "The request processing has failed due to some unknown error.",
         ),
+        Rejection::KeyPairNotFound(_) => fixed("InvalidKeyPair.NotFound", 404, "The specified KeyPair does not exist."),
+        Rejection::Api {
+            code,
+            http_status,
+            message,
+        } => (code, *http_status, Cow::Borrowed(message)),
         Rejection::Common { code, http_status } => (code, *http_status, Cow::Borrowed(code)),
     }
 }

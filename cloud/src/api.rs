@@ -9,7 +9,7 @@ use std::fmt;
 use keyvet::{Algorithm, Format};
 use serde_json::{Map, Value};
 
-use crate::{Rejection, Tag};
+use crate::{DeleteRequest, Deleted, ListPage, ListRequest, Rejection, Tag};
 
 /// How a provider's API speaks: its tag parameters, its response and error
 /// bodies and its error codes. Each vendor implements it in its own file.
@@ -55,6 +55,45 @@ pub trait Api: fmt::Debug + Send + Sync {
     /// The XML error body, for APIs that offer XML.
     fn error_xml(&self, e: &ProviderError) -> Option<String> {
         let _ = e;
+        None
+    }
+
+    /// Reads a describe call's parameters; `None` when the API has no
+    /// describe call.
+    fn read_list(&self, params: &Map<String, Value>) -> Option<Result<ListRequest, Rejection>> {
+        let _ = params;
+        None
+    }
+
+    /// The describe call's success body; only called when
+    /// [`Api::read_list`] is `Some`.
+    fn list_body(&self, page: &ListPage) -> Value {
+        let _ = page;
+        Value::Null
+    }
+
+    /// The describe call's XML success body, for APIs that offer XML.
+    fn list_xml(&self, page: &ListPage) -> Option<String> {
+        let _ = page;
+        None
+    }
+
+    /// Reads a delete call's parameters; `None` when the API has no delete
+    /// call.
+    fn read_delete(&self, params: &Map<String, Value>) -> Option<Result<DeleteRequest, Rejection>> {
+        let _ = params;
+        None
+    }
+
+    /// The delete call's success body.
+    fn delete_body(&self, deleted: &Deleted) -> Value {
+        let _ = deleted;
+        Value::Null
+    }
+
+    /// The delete call's XML success body, for APIs that offer XML.
+    fn delete_xml(&self, deleted: &Deleted) -> Option<String> {
+        let _ = deleted;
         None
     }
 

@@ -45,6 +45,7 @@ mod api;
 #[cfg(feature = "generate")]
 pub mod generate;
 mod ids;
+mod key_pairs;
 mod provider;
 mod rejection;
 mod request;
@@ -54,11 +55,12 @@ pub mod tencent_cvm;
 
 pub use api::{Api, Created, Imported, ProviderError};
 pub use ids::{IdSource, RandomIds};
+pub use key_pairs::{DeleteRequest, Deleted, ListPage, ListRequest, NamePattern, utc_timestamp};
 pub use provider::{Params, Provider};
 pub use rejection::Rejection;
 pub use request::{ImportRequest, Tag};
 pub use rules::{NameCharset, NameRules, TagRules};
-pub use store::{Conflict, KeyStore, MemoryStore, StoredKey};
+pub use store::{Conflict, DeleteError, KeyStore, MemoryStore, StoredKey};
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../README.md")]

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::api::{Api, Imported, ProviderError};
 use crate::request::string_param;
-use crate::store::{Conflict, KeyStore, StoredKey};
+use crate::store::{Conflict, DeleteError, KeyStore, StoredKey};
+use crate::{DeleteRequest, Deleted, ListPage};
 use crate::{IdSource, ImportRequest, NameRules, Rejection, TagRules};
 
 /// The parameter names of a request, as the API spells them. A parameter
@@ -179,9 +180,14 @@ impl Provider {
 
     /// The store scope of a request.
     fn scope(&self, req: &ImportRequest) -> Result<String, Rejection> {
+        self.scope_of(req.region.as_deref())
+    }
+
+    /// The store scope of a region parameter's value.
+    fn scope_of(&self, region: Option<&str>) -> Result<String, Rejection> {
         match self.params.region {
             None => Ok(format!("{}/default", self.scope)),
-            Some(param) => match req.region.as_deref() {
+            Some(param) => match region {
                 Some("") | None => Err(Rejection::MissingParameter(param)),
                 // A region is a short lowercase word (`cn-hangzhou`): never
                 // a store scope of any length or with any byte.
@@ -204,6 +210,7 @@ impl Provider {
     fn check_key(&self, text: &str) -> Result<KeyFacts, Rejection> {
         let v = keyvet::vet::vet(text.as_bytes(), &self.policy).map_err(Rejection::Key)?;
         Ok(KeyFacts {
+            line: v.line,
             sha256: v.report.sha256.to_string(),
             md5_hex: v.report.md5.hex().to_string(),
             algorithm: v.report.algorithm,
@@ -256,6 +263,7 @@ impl Provider {
             return Err(Rejection::MissingParameter(param));
         }
         self.key_name.check(name)?;
+        let mut project_id = 0;
         if let (Some(param), Some(p)) = (self.params.project, &req.project_id) {
             let id = match p {
                 Value::Number(n) => n.as_i64(),
@@ -269,6 +277,7 @@ impl Provider {
             if !store.project_exists(id) {
                 return Err(Rejection::ProjectNotFound(id));
             }
+            project_id = id;
         }
         self.tags.check(&req.tags)?;
         if let Some(rg) = req.resource_group.as_deref()
@@ -286,6 +295,16 @@ impl Provider {
                     name: name.to_string(),
                     fingerprint: facts.sha256.clone(),
                     key_id: key_id.clone(),
+                    md5: facts.md5_hex.clone(),
+                    public_key: facts.line,
+                    created_at: now(),
+                    project_id,
+                    resource_group: req.resource_group.clone().filter(|g| !g.is_empty()),
+                    tags: req
+                        .tags
+                        .iter()
+                        .filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default())))
+                        .collect(),
                 },
                 self.quota,
                 self.unique_keys,
@@ -354,16 +373,18 @@ impl Provider {
         let Ok(key) = crate::generate::new_key(kind, &crate::generate::generated_comment()) else {
             return fail(Rejection::Internal);
         };
-        let mut v = keyvet::Checker::new(keyvet::policy::STRICT);
-        let sha256 = match v.check_line(key.public_line.as_bytes()) {
-            Ok(c) => c.fingerprint(keyvet::HashAlg::Sha256).to_string(),
-            Err(_) => return fail(Rejection::Internal),
+        let Ok(v) = keyvet::vet::vet(key.public_line.as_bytes(), &keyvet::policy::STRICT) else {
+            return fail(Rejection::Internal);
         };
         let key_id = ids.key_id();
         let stored = StoredKey {
             name: name.to_string(),
-            fingerprint: sha256,
+            fingerprint: v.report.sha256.to_string(),
             key_id: key_id.clone(),
+            md5: v.report.md5.hex().to_string(),
+            public_key: v.line,
+            created_at: now(),
+            ..StoredKey::default()
         };
         if let Err(c) = store.insert(&scope, stored, self.quota, self.unique_keys) {
             return fail(rejection_of(c));
@@ -377,6 +398,84 @@ impl Provider {
             request_id,
         })
     }
+
+    /// Serves a describe call (`DescribeKeyPairs`): the API reads its
+    /// filters and paging, and the scope's key pairs are filtered and paged.
+    ///
+    /// # Errors
+    /// The provider's error body (`InvalidAction` for an API without one).
+    pub fn describe_key_pairs(
+        &self,
+        params: &Map<String, Value>,
+        store: &dyn KeyStore,
+        ids: &dyn IdSource,
+    ) -> Result<ListPage, ProviderError> {
+        let request_id = ids.request_id();
+        let fail = |rej| self.error(rej, request_id.clone());
+        let Some(read) = self.api.read_list(params) else {
+            return Err(fail(Rejection::Common {
+                code: "InvalidAction",
+                http_status: 400,
+            }));
+        };
+        let scope = self.scope_of(self.region_param(params).as_deref()).map_err(fail)?;
+        let req = read.map_err(fail)?;
+        let keys = store.list(&scope).map_err(|_| fail(Rejection::Internal))?;
+        let mut page = req.page(keys);
+        page.request_id.clone_from(&request_id);
+        Ok(page)
+    }
+
+    /// Serves a delete call (`DeleteKeyPairs`): by key ID, all or nothing;
+    /// by name, the names in the scope.
+    ///
+    /// # Errors
+    /// The provider's error body (`InvalidAction` for an API without one).
+    pub fn delete_key_pairs(
+        &self,
+        params: &Map<String, Value>,
+        store: &dyn KeyStore,
+        ids: &dyn IdSource,
+    ) -> Result<Deleted, ProviderError> {
+        let request_id = ids.request_id();
+        let fail = |rej| self.error(rej, request_id.clone());
+        let Some(read) = self.api.read_delete(params) else {
+            return Err(fail(Rejection::Common {
+                code: "InvalidAction",
+                http_status: 400,
+            }));
+        };
+        let scope = self.scope_of(self.region_param(params).as_deref()).map_err(fail)?;
+        let (key_ids, all_must_exist) = match read.map_err(fail)? {
+            DeleteRequest::KeyIds(ids) => (ids, true),
+            DeleteRequest::Names(names) => {
+                let keys = store.list(&scope).map_err(|_| fail(Rejection::Internal))?;
+                let ids = keys
+                    .into_iter()
+                    .filter(|k| names.contains(&k.name))
+                    .map(|k| k.key_id)
+                    .collect();
+                (ids, false)
+            }
+        };
+        match store.delete(&scope, &key_ids, all_must_exist) {
+            Ok(_) => Ok(Deleted { key_ids, request_id }),
+            Err(DeleteError::NotFound(id)) => Err(fail(Rejection::KeyPairNotFound(id))),
+            Err(_) => Err(fail(Rejection::Internal)),
+        }
+    }
+
+    /// The region parameter's value, as text.
+    fn region_param(&self, params: &Map<String, Value>) -> Option<String> {
+        self.params.region.and_then(|p| params.get(p)).and_then(string_param)
+    }
+}
+
+/// Now, in seconds since the Unix epoch.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn rejection_of(c: Conflict) -> Rejection {
@@ -389,6 +488,7 @@ fn rejection_of(c: Conflict) -> Rejection {
 }
 
 struct KeyFacts {
+    line: String,
     sha256: String,
     md5_hex: String,
     algorithm: keyvet::Algorithm,

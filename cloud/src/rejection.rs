@@ -65,6 +65,19 @@ pub enum Rejection {
     Quota,
     /// The store failed.
     Internal,
+    /// No key pair has this ID in the scope.
+    KeyPairNotFound(String),
+    /// An error the API's own reading of its parameters found, in its
+    /// documented code, HTTP status and message (paging and filter
+    /// parameters of describe and delete calls).
+    Api {
+        /// The provider's code.
+        code: &'static str,
+        /// The HTTP status.
+        http_status: u16,
+        /// The documented message.
+        message: &'static str,
+    },
     /// An error of the API's common codes that no keyvet rejection names
     /// (an unknown action, a rate limit, an oversized request): passed
     /// through as given. See [`Provider::common_error`](crate::Provider::common_error).
@@ -98,6 +111,8 @@ impl fmt::Display for Rejection {
             Rejection::KeyDuplicate => f.write_str("this public key is already stored"),
             Rejection::Quota => f.write_str("the key pair quota is reached"),
             Rejection::Internal => f.write_str("the store failed"),
+            Rejection::KeyPairNotFound(id) => write!(f, "no key pair has the ID {id}"),
+            Rejection::Api { code, message, .. } => write!(f, "{message} [{code}]"),
             Rejection::Common { code, http_status } => write!(f, "{code} (HTTP {http_status})"),
         }
     }

@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-/// A key pair as a store keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A key pair as a store keeps it (never a private key).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct StoredKey {
     /// The key pair's name.
     pub name: String,
@@ -13,6 +13,29 @@ pub struct StoredKey {
     pub fingerprint: String,
     /// The ID the API returned for it.
     pub key_id: String,
+    /// The MD5 fingerprint, bare colon hex (as Alibaba lists it).
+    pub md5: String,
+    /// The public key, as the OpenSSH line keyvet accepted (converted when
+    /// it was uploaded in another format).
+    pub public_key: String,
+    /// When it was stored, in seconds since the Unix epoch.
+    pub created_at: i64,
+    /// Its project (Tencent `ProjectId`; 0 is the default project).
+    pub project_id: i64,
+    /// Its resource group (Alibaba `ResourceGroupId`).
+    pub resource_group: Option<String>,
+    /// Its tags, `(key, value)`.
+    pub tags: Vec<(String, String)>,
+}
+
+/// Why a deletion was refused.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteError {
+    /// This key ID is not in the scope (nothing was deleted).
+    NotFound(String),
+    /// The store could not delete (an I/O error; nothing was deleted).
+    Unavailable,
 }
 
 /// Why an insertion was refused.
@@ -56,6 +79,21 @@ pub trait KeyStore: Send + Sync {
     /// Number of keys in `scope`.
     fn count(&self, scope: &str) -> usize;
 
+    /// The key pairs of `scope` (at most its quota), in the order stored.
+    ///
+    /// # Errors
+    /// [`Conflict::Unavailable`] when the store cannot be read.
+    fn list(&self, scope: &str) -> Result<Vec<StoredKey>, Conflict>;
+
+    /// Deletes the key pairs of `scope` with these key IDs, all at once:
+    /// when `all_must_exist` and one is not there, nothing is deleted.
+    /// Returns how many were deleted.
+    ///
+    /// # Errors
+    /// The first missing ID (when `all_must_exist`), or
+    /// [`DeleteError::Unavailable`].
+    fn delete(&self, scope: &str, key_ids: &[String], all_must_exist: bool) -> Result<usize, DeleteError>;
+
     /// Whether `name` is taken in `scope`: a hint to skip costly work (key
     /// generation) before an insert that would fail; `insert` decides.
     fn contains_name(&self, scope: &str, name: &str) -> bool {
@@ -78,7 +116,9 @@ pub trait KeyStore: Send + Sync {
 
 #[derive(Debug, Default)]
 struct Scope {
-    names: HashMap<String, String>,
+    /// In the order stored.
+    keys: Vec<StoredKey>,
+    names: HashSet<String>,
     fingerprints: HashSet<String>,
 }
 
@@ -88,13 +128,20 @@ struct Scope {
 /// ```
 /// use keyvet_cloud::{Conflict, KeyStore, MemoryStore, StoredKey};
 /// let s = MemoryStore::new();
-/// let k = |name: &str, fp: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: "skey-1".into() };
+/// let k = |name: &str, fp: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: "skey-1".into(), ..StoredKey::default() };
 /// assert_eq!(s.insert("r", k("a", "SHA256:x"), 2, true), Ok(()));
 /// assert_eq!(s.insert("r", k("a", "SHA256:y"), 2, true), Err(Conflict::Name));
 /// assert_eq!(s.insert("r", k("b", "SHA256:x"), 2, true), Err(Conflict::Key));
 /// assert_eq!(s.insert("r", k("b", "SHA256:y"), 2, true), Ok(()));
 /// assert_eq!(s.insert("r", k("c", "SHA256:z"), 2, true), Err(Conflict::Quota));
 /// assert_eq!(s.count("r"), 2);
+/// // Deleting by key ID: all or nothing, when asked.
+/// use keyvet_cloud::DeleteError;
+/// let id = |n: &str| s.list("r").unwrap().into_iter().find(|k| k.name == n).unwrap().key_id;
+/// assert_eq!(s.insert("r", StoredKey { key_id: "skey-2".into(), ..k("c", "SHA256:z") }, 3, true), Ok(()));
+/// assert_eq!(s.delete("r", &[id("c"), "skey-9".into()], true), Err(DeleteError::NotFound("skey-9".into())));
+/// assert_eq!(s.delete("r", &[id("c"), "skey-9".into()], false), Ok(1));
+/// assert_eq!(s.list("r").unwrap().iter().map(|k| k.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
 /// ```
 #[derive(Debug)]
 pub struct MemoryStore {
@@ -139,7 +186,7 @@ impl MemoryStore {
         let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut v: Vec<_> = scopes
             .get(scope)
-            .map(|s| s.names.iter().map(|(n, id)| (n.clone(), id.clone())).collect())
+            .map(|s| s.keys.iter().map(|k| (k.name.clone(), k.key_id.clone())).collect())
             .unwrap_or_default();
         v.sort();
         v
@@ -161,7 +208,7 @@ impl MemoryStore {
         // below is a single insert after all checks.
         let mut scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let s = scopes.entry(scope.to_string()).or_default();
-        if s.names.contains_key(&key.name) {
+        if s.names.contains(&key.name) {
             return Err(Conflict::Name);
         }
         if unique_keys && s.fingerprints.contains(&key.fingerprint) {
@@ -171,8 +218,9 @@ impl MemoryStore {
             return Err(Conflict::Quota);
         }
         commit(scope, &key)?;
-        s.fingerprints.insert(key.fingerprint);
-        s.names.insert(key.name, key.key_id);
+        s.fingerprints.insert(key.fingerprint.clone());
+        s.names.insert(key.name.clone());
+        s.keys.push(key);
         Ok(())
     }
 }
@@ -184,12 +232,40 @@ impl KeyStore for MemoryStore {
 
     fn count(&self, scope: &str) -> usize {
         let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        scopes.get(scope).map_or(0, |s| s.names.len())
+        scopes.get(scope).map_or(0, |s| s.keys.len())
     }
 
     fn contains_name(&self, scope: &str, name: &str) -> bool {
         let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        scopes.get(scope).is_some_and(|s| s.names.contains_key(name))
+        scopes.get(scope).is_some_and(|s| s.names.contains(name))
+    }
+
+    fn list(&self, scope: &str) -> Result<Vec<StoredKey>, Conflict> {
+        let scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(scopes.get(scope).map(|s| s.keys.clone()).unwrap_or_default())
+    }
+
+    fn delete(&self, scope: &str, key_ids: &[String], all_must_exist: bool) -> Result<usize, DeleteError> {
+        let mut scopes = self.scopes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(s) = scopes.get_mut(scope) else {
+            return match key_ids.first() {
+                Some(id) if all_must_exist => Err(DeleteError::NotFound(id.clone())),
+                _ => Ok(0),
+            };
+        };
+        if all_must_exist && let Some(id) = key_ids.iter().find(|id| !s.keys.iter().any(|k| &k.key_id == *id)) {
+            return Err(DeleteError::NotFound(id.clone()));
+        }
+        let before = s.keys.len();
+        let (gone, kept): (Vec<StoredKey>, Vec<StoredKey>) = std::mem::take(&mut s.keys)
+            .into_iter()
+            .partition(|k| key_ids.contains(&k.key_id));
+        s.keys = kept;
+        for k in &gone {
+            s.names.remove(&k.name);
+            s.fingerprints.remove(&k.fingerprint);
+        }
+        Ok(before - s.keys.len())
     }
 
     fn project_exists(&self, id: i64) -> bool {
@@ -220,6 +296,7 @@ mod tests {
                                 name: format!("n{i}"),
                                 fingerprint: "SHA256:same".into(),
                                 key_id: format!("skey-{i}"),
+                                ..StoredKey::default()
                             },
                             500,
                             true,

@@ -32,7 +32,8 @@ use keyvet::{Algorithm, AlgorithmSet, KeyType};
 use serde_json::{Map, Value, json};
 
 use crate::{
-    Api, Created, Imported, NameCharset, NameRules, Params, Provider, ProviderError, Rejection, Tag, TagRules,
+    Api, Created, DeleteRequest, Deleted, Imported, ListPage, ListRequest, NameCharset, NamePattern, NameRules, Params,
+    Provider, ProviderError, Rejection, Tag, TagRules,
 };
 
 const NAME: NameRules = NameRules {
@@ -130,6 +131,188 @@ impl Api for Api3 {
             "RequestId": e.request_id,
         }})
     }
+
+    fn read_list(&self, params: &Map<String, Value>) -> Option<Result<ListRequest, Rejection>> {
+        Some(describe_request(params))
+    }
+
+    fn list_body(&self, page: &ListPage) -> Value {
+        let set: Vec<Value> = page
+            .items
+            .iter()
+            .map(|k| {
+                let tags: Vec<Value> = k.tags.iter().map(|(key, v)| json!({"Key": key, "Value": v})).collect();
+                json!({
+                    "KeyId": k.key_id,
+                    "KeyName": k.name,
+                    "ProjectId": k.project_id,
+                    "Description": "",
+                    "PublicKey": k.public_key,
+                    "AssociatedInstanceIds": [],
+                    "CreatedTime": crate::utc_timestamp(k.created_at),
+                    "Tags": tags,
+                })
+            })
+            .collect();
+        json!({"Response": {"TotalCount": page.total, "KeyPairSet": set, "RequestId": page.request_id}})
+    }
+
+    fn read_delete(&self, params: &Map<String, Value>) -> Option<Result<DeleteRequest, Rejection>> {
+        Some(delete_request(params))
+    }
+
+    fn delete_body(&self, deleted: &Deleted) -> Value {
+        json!({"Response": {"RequestId": deleted.request_id}})
+    }
+}
+
+/// Most key IDs in one call (DeleteKeyPairs documents 100; keyvet applies
+/// it to DescribeKeyPairs too), most filters, and most values of a filter
+/// (undocumented for CVM: keyvet's bounds).
+const MAX_KEY_IDS: usize = 100;
+const MAX_FILTERS: usize = 10;
+const MAX_FILTER_VALUES: usize = 100;
+
+/// An API 3.0 error of a describe or delete call: its code and documented
+/// message (HTTP 200, as every API 3.0 answer).
+fn api_error(code: &'static str, message: &'static str) -> Rejection {
+    Rejection::Api {
+        code,
+        http_status: 200,
+        message,
+    }
+}
+
+fn invalid_parameter() -> Rejection {
+    api_error("InvalidParameter", "A parameter error occurred.")
+}
+
+/// A JSON array of strings (`KeyIds`, a filter's `Values`).
+fn strings(v: &Value) -> Result<Vec<String>, Rejection> {
+    let Value::Array(items) = v else {
+        return Err(invalid_parameter());
+    };
+    items
+        .iter()
+        .map(|x| x.as_str().map(String::from).ok_or_else(invalid_parameter))
+        .collect()
+}
+
+/// `skey-` and 8 lowercase letters or digits.
+fn key_ids(v: &Value) -> Result<Vec<String>, Rejection> {
+    let mut ids = strings(v)?;
+    if ids.len() > MAX_KEY_IDS {
+        return Err(api_error(
+            "InvalidParameterValue.LimitExceeded",
+            "The number of parameter values exceeds the limit.",
+        ));
+    }
+    let well_formed = |id: &String| {
+        id.strip_prefix("skey-")
+            .is_some_and(|r| r.len() == 8 && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    };
+    if !ids.iter().all(well_formed) {
+        return Err(api_error(
+            "InvalidKeyPairId.Malformed",
+            "Invalid key pair ID. The specified key pair ID has an invalid format. For example, `skey-1122` has an invalid `ID` length.",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok(ids)
+}
+
+/// A non-negative integer, as a JSON number or a string of digits.
+fn integer(v: &Value) -> Option<usize> {
+    match v {
+        Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+        Value::String(s) if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `DescribeKeyPairs`: `KeyIds` or `Filters` (not both), `Offset`, `Limit`.
+fn describe_request(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
+    let mut req = ListRequest {
+        limit: 20,
+        include_public_key: true,
+        ..ListRequest::default()
+    };
+    if let Some(v) = p.get("KeyIds") {
+        req.key_ids = key_ids(v)?;
+    }
+    if let Some(filters) = p.get("Filters") {
+        let Value::Array(filters) = filters else {
+            return Err(invalid_parameter());
+        };
+        if p.contains_key("KeyIds") && !filters.is_empty() {
+            return Err(invalid_parameter());
+        }
+        if filters.len() > MAX_FILTERS {
+            return Err(api_error(
+                "InvalidFilterValue.LimitExceeded",
+                "The value of `Filter` exceeds the limit.",
+            ));
+        }
+        for f in filters {
+            let (Some(name), Some(values)) = (f.get("Name").and_then(Value::as_str), f.get("Values")) else {
+                return Err(invalid_parameter());
+            };
+            let values = strings(values)?;
+            if values.len() > MAX_FILTER_VALUES {
+                return Err(api_error(
+                    "InvalidFilterValue.LimitExceeded",
+                    "The value of `Filter` exceeds the limit.",
+                ));
+            }
+            match name {
+                "project-id" => {
+                    for v in &values {
+                        let id = v
+                            .parse::<i64>()
+                            .map_err(|_| api_error("InvalidParameterValue", "Incorrect parameter value."))?;
+                        req.project_ids.push(id);
+                    }
+                }
+                "key-name" => req.names.extend(values.iter().map(|n| NamePattern::exact(n))),
+                "tag-key" => req.tag_keys.extend(values),
+                "tag-value" => req.tag_values.extend(values),
+                _ => match name.strip_prefix("tag:") {
+                    Some(key) if !key.is_empty() => req.tags.push((key.to_string(), values)),
+                    _ => return Err(api_error("InvalidFilter", "Invalid filter.")),
+                },
+            }
+        }
+    }
+    if let Some(v) = p.get("Offset") {
+        req.offset = integer(v).ok_or_else(|| {
+            api_error(
+                "InvalidParameterValueOffset",
+                "Invalid parameter value: invalid `Offset`.",
+            )
+        })?;
+    }
+    if let Some(v) = p.get("Limit") {
+        req.limit = integer(v).filter(|n| (1..=100).contains(n)).ok_or_else(|| {
+            api_error(
+                "InvalidParameterValueLimit",
+                "The number of parameter values exceeds the limit.",
+            )
+        })?;
+    }
+    Ok(req)
+}
+
+/// `DeleteKeyPairs`: `KeyIds`, 1 to 100 of them.
+fn delete_request(p: &Map<String, Value>) -> Result<DeleteRequest, Rejection> {
+    let ids = match p.get("KeyIds") {
+        None => Vec::new(),
+        Some(v) => key_ids(v)?,
+    };
+    if ids.is_empty() {
+        return Err(Rejection::MissingParameter("KeyIds"));
+    }
+    Ok(DeleteRequest::KeyIds(ids))
 }
 
 /// The legacy v2 API: `{"code": 0, "message": "", "codeDesc": "Success",
@@ -260,6 +443,11 @@ fn error_of(r: &Rejection) -> (&'static str, u16, Cow<'static, str>) {
         ),
         Rejection::Quota => ("InvalidKeyPair.LimitExceeded", "Number of key pairs exceeds the limit."),
         Rejection::Internal => ("InternalServerError", "Internal error."),
+        Rejection::KeyPairNotFound(_) => (
+            "InvalidKeyPairId.NotFound",
+            "Invalid key pair ID. The specified key pair ID does not exist.",
+        ),
+        Rejection::Api { code, message, .. } => (*code, *message),
         Rejection::Common { code, http_status } => return (code, *http_status, Cow::Borrowed(code)),
     };
     (code, 200, Cow::Borrowed(msg))

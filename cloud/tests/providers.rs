@@ -201,6 +201,12 @@ impl KeyStore for BrokenStore {
     fn count(&self, _: &str) -> usize {
         0
     }
+    fn list(&self, _: &str) -> Result<Vec<StoredKey>, Conflict> {
+        Err(Conflict::Unavailable)
+    }
+    fn delete(&self, _: &str, _: &[String], _: bool) -> Result<usize, keyvet_cloud::DeleteError> {
+        Err(keyvet_cloud::DeleteError::Unavailable)
+    }
     fn project_exists(&self, id: i64) -> bool {
         id == 0
     }

@@ -6,7 +6,9 @@
 //! | `POST /tencent-cvm/`, header `X-TC-Action: ImportKeyPair`, JSON body (`KeyName`, `ProjectId`, `PublicKey`, `TagSpecification`) | Tencent Cloud CVM API 3.0 |
 //! | `GET` or `POST /tencent-cvm/v2/index.php?Action=ImportKeyPair` (`keyName`, `pubKey`) | Tencent CVM legacy v2 |
 //! | `GET` or `POST /tencent-cvm/v2/index.php?Action=CreateKeyPair` (`keyName`): a new RSA key pair | Tencent CVM legacy v2 |
+//! | `POST /tencent-cvm/`, `X-TC-Action: DescribeKeyPairs` (`KeyIds`, `Filters` `project-id`, `key-name`, `tag-key`, `tag-value`, `tag:KEY`, `Offset`, `Limit`) and `DeleteKeyPairs` (`KeyIds`) | Tencent Cloud CVM API 3.0 |
 //! | `GET` or `POST /alibaba-ecs/?Action=ImportKeyPair` (`KeyPairName`, `PublicKeyBody`, `RegionId`, `Tag.N.Key`, `Tag.N.Value`, `ResourceGroupId`, `Format=XML\|JSON`) | Alibaba Cloud ECS |
+//! | `GET` or `POST /alibaba-ecs/?Action=DescribeKeyPairs` (`RegionId`, `KeyPairName` with `*`, `KeyPairFingerPrint`, `PageNumber`, `PageSize`, `IncludePublicKey`, `ResourceGroupId`, `Tag.N.Key`, `Tag.N.Value`) and `DeleteKeyPairs` (`RegionId`, `KeyPairNames`: a JSON array) | Alibaba Cloud ECS |
 //! | `GET /healthz` | the service: `{"status": "ok"}` while the database answers, else HTTP 503 |
 //!
 //! Each API is served under its own path prefix; take the prefix away and
@@ -41,8 +43,8 @@ use axum::routing::get;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use keyvet_cloud::generate::NewKey;
 use keyvet_cloud::{
-    Created, IdSource, ImportRequest, Imported, KeyStore, Provider, ProviderError, RandomIds, Rejection, alibaba_ecs,
-    tencent_cvm,
+    Created, Deleted, IdSource, ImportRequest, Imported, KeyStore, ListPage, Provider, ProviderError, RandomIds,
+    Rejection, alibaba_ecs, tencent_cvm,
 };
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
@@ -194,29 +196,46 @@ async fn tencent_v3(
 ) -> Response {
     let rid = request_id(id);
     let profile = app.config.tencent;
-    let (action, result) = match headers.get("x-tc-action").map(|v| v.to_str().unwrap_or("")) {
-        Some("ImportKeyPair") => {
-            let action = "ImportKeyPair";
+    let action = match headers.get("x-tc-action").map(|v| v.to_str().unwrap_or("")) {
+        Some("ImportKeyPair") => Some("ImportKeyPair"),
+        Some("DescribeKeyPairs") => Some("DescribeKeyPairs"),
+        Some("DeleteKeyPairs") => Some("DeleteKeyPairs"),
+        _ => None,
+    };
+    let (action, result) = match (action, headers.get("x-tc-action")) {
+        (Some(action), _) => {
             let result = async {
-                limit(&app, &profile, client_ip(client), action, &rid)?;
+                // The body first (bounded): a connection whose request body
+                // is left unread cannot carry the client's next request.
                 let body = read_body(&app, &profile, &headers, body, &rid).await?;
+                limit(&app, &profile, client_ip(client), action, &rid)?;
                 let Ok(Value::Object(obj)) = serde_json::from_slice(&body) else {
                     return Err(invalid(&profile, "request body", "not a JSON object", &rid));
                 };
-                let req = profile.request_from_json(&obj);
-                import(&app, profile, req, rid.clone()).await.map(|ok| ok.to_json())
+                match action {
+                    "ImportKeyPair" => {
+                        let req = profile.request_from_json(&obj);
+                        import(&app, profile, req, rid.clone()).await.map(|ok| ok.to_json())
+                    }
+                    "DescribeKeyPairs" => describe(&app, profile, obj, rid.clone())
+                        .await
+                        .map(|page| profile.api.list_body(&page)),
+                    _ => delete(&app, profile, obj, rid.clone())
+                        .await
+                        .map(|d| profile.api.delete_body(&d)),
+                }
             }
             .await;
             (Some(action), result)
         }
-        None => (None, Err(missing(&profile, "X-TC-Action", &rid))),
-        Some(_) => (
+        (None, None) => (None, Err(missing(&profile, "X-TC-Action", &rid))),
+        (None, Some(_)) => (
             None,
             Err(refusal(
                 &profile,
                 "InvalidAction",
                 200,
-                "The requested API does not exist: this endpoint serves ImportKeyPair.",
+                "The requested API does not exist: this endpoint serves ImportKeyPair, DescribeKeyPairs and DeleteKeyPairs.",
                 &rid,
             )),
         ),
@@ -304,7 +323,31 @@ async fn alibaba(
         Ok(params) => match params.get("Action").and_then(Value::as_str) {
             Some("ImportKeyPair") => {
                 let req = profile.request_from_json(&params);
-                (Some("ImportKeyPair"), import(&app, profile, req, rid).await)
+                let result = import(&app, profile, req, rid).await;
+                let response = match (result, xml) {
+                    (Ok(ok), true) => Ok(xml_body(200, ok.to_xml().unwrap_or_default())),
+                    (Ok(ok), false) => Ok(json(200, ok.to_json())),
+                    (Err(e), _) => Err(e),
+                };
+                (Some("ImportKeyPair"), response)
+            }
+            Some("DescribeKeyPairs") => {
+                let result = describe(&app, profile, params, rid).await;
+                let response = match (result, xml) {
+                    (Ok(page), true) => Ok(xml_body(200, profile.api.list_xml(&page).unwrap_or_default())),
+                    (Ok(page), false) => Ok(json(200, profile.api.list_body(&page))),
+                    (Err(e), _) => Err(e),
+                };
+                (Some("DescribeKeyPairs"), response)
+            }
+            Some("DeleteKeyPairs") => {
+                let result = delete(&app, profile, params, rid).await;
+                let response = match (result, xml) {
+                    (Ok(d), true) => Ok(xml_body(200, profile.api.delete_xml(&d).unwrap_or_default())),
+                    (Ok(d), false) => Ok(json(200, profile.api.delete_body(&d))),
+                    (Err(e), _) => Err(e),
+                };
+                (Some("DeleteKeyPairs"), response)
             }
             None => (None, Err(missing(&profile, "Action", &rid))),
             Some(_) => (
@@ -321,8 +364,7 @@ async fn alibaba(
     };
     let code = result.as_ref().err().map(|e| e.code);
     let response = match (result, xml) {
-        (Ok(ok), true) => xml_body(200, ok.to_xml().unwrap_or_default()),
-        (Ok(ok), false) => json(200, ok.to_json()),
+        (Ok(response), _) => response,
         (Err(e), true) => error_response(&e, xml_body(e.http_status, e.to_xml().unwrap_or_default())),
         (Err(e), false) => error_response(&e, json(e.http_status, e.to_json())),
     };
@@ -335,6 +377,34 @@ async fn import(app: &AppState, profile: Provider, req: ImportRequest, rid: Stri
     let store = Arc::clone(&app.store);
     let ids = Ids(rid);
     tokio::task::spawn_blocking(move || profile.import(&req, &*store, &ids))
+        .await
+        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
+}
+
+/// Serves a describe call off the async workers (the store may block).
+async fn describe(
+    app: &AppState,
+    profile: Provider,
+    params: Map<String, Value>,
+    rid: String,
+) -> Result<ListPage, ProviderError> {
+    let store = Arc::clone(&app.store);
+    let ids = Ids(rid);
+    tokio::task::spawn_blocking(move || profile.describe_key_pairs(&params, &*store, &ids))
+        .await
+        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
+}
+
+/// Serves a delete call off the async workers.
+async fn delete(
+    app: &AppState,
+    profile: Provider,
+    params: Map<String, Value>,
+    rid: String,
+) -> Result<Deleted, ProviderError> {
+    let store = Arc::clone(&app.store);
+    let ids = Ids(rid);
+    tokio::task::spawn_blocking(move || profile.delete_key_pairs(&params, &*store, &ids))
         .await
         .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
 }

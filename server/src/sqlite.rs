@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use keyvet_cloud::{Conflict, KeyStore, StoredKey};
+use keyvet_cloud::{Conflict, DeleteError, KeyStore, StoredKey};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 /// The schema version this build writes; [`SqliteStore::open`] migrates an
@@ -46,6 +46,14 @@ const MIGRATIONS: &[&str] = &[
      ) WITHOUT ROWID;
      INSERT INTO scopes (account_id, scope, key_pairs)
          SELECT account_id, scope, count(*) FROM key_pairs GROUP BY account_id, scope;",
+    // 3: what the describe calls list: the MD5 fingerprint, the public key
+    // line, the project, the resource group and the tags (a JSON array of
+    // [key, value]).
+    "ALTER TABLE key_pairs ADD COLUMN md5 TEXT NOT NULL DEFAULT '';
+     ALTER TABLE key_pairs ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+     ALTER TABLE key_pairs ADD COLUMN project_id INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE key_pairs ADD COLUMN resource_group TEXT;
+     ALTER TABLE key_pairs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// Whether a name is taken in a scope, and how many key pairs it holds.
@@ -117,7 +125,7 @@ impl StoreError {
 /// use keyvet_server::SqliteStore;
 ///
 /// let s = SqliteStore::open_in_memory().unwrap();
-/// let k = |name: &str, fp: &str, id: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: id.into() };
+/// let k = |name: &str, fp: &str, id: &str| StoredKey { name: name.into(), fingerprint: fp.into(), key_id: id.into(), ..StoredKey::default() };
 /// assert_eq!(s.insert("r", k("a", "SHA256:x", "skey-1"), 2, true), Ok(()));
 /// assert_eq!(s.insert("r", k("a", "SHA256:y", "skey-2"), 2, true), Err(Conflict::Name));
 /// assert_eq!(s.insert("r", k("b", "SHA256:x", "skey-3"), 2, true), Err(Conflict::Key));
@@ -278,7 +286,7 @@ impl SqliteStore {
     /// # Errors
     /// When SQLite fails.
     pub fn schema_version(&self) -> rusqlite::Result<i64> {
-        self.read(|conn, _| conn.query_row("SELECT version FROM keyvet_schema", [], |r| r.get(0)))
+        self.run(|conn, _| conn.query_row("SELECT version FROM keyvet_schema", [], |r| r.get(0)))
     }
 
     /// The key pairs of a scope, in the order they were stored.
@@ -287,28 +295,36 @@ impl SqliteStore {
     /// When SQLite fails.
     pub fn key_pairs(&self, scope: &str) -> rusqlite::Result<Vec<StoredKey>> {
         let scope = scope.to_string();
-        self.read(move |conn, account| {
+        self.run(move |conn, account| {
             let mut st = conn.prepare_cached(
-                "SELECT name, fingerprint, key_id FROM key_pairs WHERE account_id = ?1 AND scope = ?2 ORDER BY id",
+                "SELECT name, fingerprint, key_id, md5, public_key, created_at, project_id, resource_group, tags
+                 FROM key_pairs WHERE account_id = ?1 AND scope = ?2 ORDER BY id",
             )?;
             st.query_map(params![account, scope], |r| {
+                let tags: String = r.get(8)?;
                 Ok(StoredKey {
                     name: r.get(0)?,
                     fingerprint: r.get(1)?,
                     key_id: r.get(2)?,
+                    md5: r.get(3)?,
+                    public_key: r.get(4)?,
+                    created_at: r.get(5)?,
+                    project_id: r.get(6)?,
+                    resource_group: r.get(7)?,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
                 })
             })?
             .collect()
         })
     }
 
-    /// Runs a read on the store's thread and waits for its result.
-    fn read<T: Send + 'static>(
+    /// Runs `f` on the store's thread and waits for its result.
+    fn run<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection, i64) -> rusqlite::Result<T> + Send + 'static,
+        f: impl FnOnce(&mut Connection, i64) -> rusqlite::Result<T> + Send + 'static,
     ) -> rusqlite::Result<T> {
         let (reply, answer) = mpsc::sync_channel(1);
-        let job = Job::Read(Box::new(move |conn, account| {
+        let job = Job::Run(Box::new(move |conn, account| {
             let _ = reply.send(f(conn, account));
         }));
         let gone = || rusqlite::Error::InvalidQuery;
@@ -317,19 +333,19 @@ impl SqliteStore {
     }
 }
 
-/// A read run on the store's thread, given the connection and the account.
-type ReadJob = Box<dyn FnOnce(&Connection, i64) + Send>;
+/// Work run on the store's thread, given the connection and the account.
+type ConnJob = Box<dyn FnOnce(&mut Connection, i64) + Send>;
 
 /// Work for the store's thread.
 enum Job {
-    Read(ReadJob),
-    Insert(Pending),
+    Run(ConnJob),
+    Insert(Box<Pending>),
 }
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Job::Read(_) => f.write_str("Read"),
+            Job::Run(_) => f.write_str("Run"),
             Job::Insert(p) => f.debug_tuple("Insert").field(p).finish(),
         }
     }
@@ -354,12 +370,12 @@ fn run_jobs(mut conn: Connection, queue: &mpsc::Receiver<Job>, account: i64) {
         let mut next = Some(first);
         while let Some(job) = next.take() {
             match job {
-                Job::Read(f) => {
-                    // A read sees what was acknowledged before it.
+                Job::Run(f) => {
+                    // It sees what was acknowledged before it.
                     write_batch(&mut conn, account, std::mem::take(&mut batch));
-                    f(&conn, account);
+                    f(&mut conn, account);
                 }
-                Job::Insert(p) => batch.push(p),
+                Job::Insert(p) => batch.push(*p),
             }
             if batch.len() < MAX_BATCH {
                 next = queue.try_recv().ok();
@@ -402,10 +418,25 @@ fn insert_in(
         if usize::try_from(count).unwrap_or(usize::MAX) >= quota {
             return Ok(Err(Conflict::Quota));
         }
+        let tags = serde_json::to_string(&key.tags).unwrap_or_else(|_| "[]".into());
         tx.prepare_cached(
-            "INSERT INTO key_pairs (account_id, scope, name, fingerprint, key_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO key_pairs (account_id, scope, name, fingerprint, key_id, md5, public_key, created_at,
+                 project_id, resource_group, tags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
-        .execute(params![account, scope, key.name, key.fingerprint, key.key_id])?;
+        .execute(params![
+            account,
+            scope,
+            key.name,
+            key.fingerprint,
+            key.key_id,
+            key.md5,
+            key.public_key,
+            key.created_at,
+            key.project_id,
+            key.resource_group,
+            tags
+        ])?;
         tx.prepare_cached(
             "INSERT INTO scopes (account_id, scope, key_pairs) VALUES (?1, ?2, 1)
              ON CONFLICT (account_id, scope) DO UPDATE SET key_pairs = key_pairs + 1",
@@ -475,13 +506,13 @@ impl KeyStore for SqliteStore {
     /// writes the inserts waiting together in one transaction.
     fn insert(&self, scope: &str, key: StoredKey, quota: usize, unique_keys: bool) -> Result<(), Conflict> {
         let (reply, answer) = mpsc::sync_channel(1);
-        let job = Job::Insert(Pending {
+        let job = Job::Insert(Box::new(Pending {
             scope: scope.to_string(),
             key,
             quota,
             unique_keys,
             reply,
-        });
+        }));
         let sent = self.jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok());
         if !sent {
             return Err(Conflict::Unavailable);
@@ -491,7 +522,7 @@ impl KeyStore for SqliteStore {
 
     fn count(&self, scope: &str) -> usize {
         let scope = scope.to_string();
-        let n = self.read(move |conn, account| {
+        let n = self.run(move |conn, account| {
             conn.prepare_cached(COUNT)?
                 .query_row(params![account, scope], |r| r.get::<_, i64>(0))
         });
@@ -500,8 +531,35 @@ impl KeyStore for SqliteStore {
 
     fn contains_name(&self, scope: &str, name: &str) -> bool {
         let (scope, name) = (scope.to_string(), name.to_string());
-        self.read(move |conn, account| conn.prepare_cached(NAME_TAKEN)?.exists(params![account, scope, name]))
+        self.run(move |conn, account| conn.prepare_cached(NAME_TAKEN)?.exists(params![account, scope, name]))
             .unwrap_or(false)
+    }
+
+    fn list(&self, scope: &str) -> Result<Vec<StoredKey>, Conflict> {
+        self.key_pairs(scope).map_err(|_| Conflict::Unavailable)
+    }
+
+    fn delete(&self, scope: &str, key_ids: &[String], all_must_exist: bool) -> Result<usize, DeleteError> {
+        let (scope, key_ids) = (scope.to_string(), key_ids.to_vec());
+        let result = self.run(move |conn, account| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut deleted = 0;
+            for id in &key_ids {
+                let n = tx
+                    .prepare_cached("DELETE FROM key_pairs WHERE account_id = ?1 AND scope = ?2 AND key_id = ?3")?
+                    .execute(params![account, scope, id])?;
+                if n == 0 && all_must_exist {
+                    // Dropped uncommitted: nothing is deleted.
+                    return Ok(Err(DeleteError::NotFound(id.clone())));
+                }
+                deleted += n;
+            }
+            tx.prepare_cached("UPDATE scopes SET key_pairs = key_pairs - ?3 WHERE account_id = ?1 AND scope = ?2")?
+                .execute(params![account, scope, i64::try_from(deleted).unwrap_or(i64::MAX)])?;
+            tx.commit()?;
+            Ok(Ok(deleted))
+        });
+        result.unwrap_or(Err(DeleteError::Unavailable))
     }
 
     fn healthy(&self) -> bool {

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 /// The example's router on an ephemeral loopback port, in its own runtime
 /// (dropped with the server at the end of a test).
-struct Server {
+struct Server<S = MemoryStore> {
     base: String,
-    store: Arc<MemoryStore>,
+    store: Arc<S>,
     agent: ureq::Agent,
     _runtime: tokio::runtime::Runtime,
 }
@@ -117,8 +117,10 @@ impl Server {
     fn start(config: Config) -> Server {
         Server::with_store(MemoryStore::new(), config)
     }
+}
 
-    fn with_store(store: MemoryStore, config: Config) -> Server {
+impl<S: KeyStore + 'static> Server<S> {
+    fn with_store(store: S, config: Config) -> Server<S> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -170,7 +172,7 @@ impl Server {
         if let Some(a) = action {
             req = req.header("X-TC-Action", a);
         }
-        Server::reply(req.send(body))
+        Self::reply(req.send(body))
     }
 
     fn tc3_import(&self, name: &str, key: &str) -> Reply {
@@ -181,13 +183,13 @@ impl Server {
     /// `GET path?params`.
     fn get(&self, path: &str, params: &[(&str, &str)]) -> Reply {
         let url = format!("{}{path}", self.base);
-        Server::reply(self.agent.get(url).query_pairs(params.iter().copied()).call())
+        Self::reply(self.agent.get(url).query_pairs(params.iter().copied()).call())
     }
 
     /// `POST path` with a form body.
     fn form(&self, path: &str, params: &[(&str, &str)]) -> Reply {
         let url = format!("{}{path}", self.base);
-        Server::reply(self.agent.post(url).send_form(params.iter().copied()))
+        Self::reply(self.agent.post(url).send_form(params.iter().copied()))
     }
 }
 
@@ -234,7 +236,7 @@ fn tencent_v3_import_and_errors() {
     // The action: missing, or one this server does not serve.
     let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": corpus("rsa-3072.pub")}).to_string();
     assert_eq!(s.tc3(None, &body).tc3_error(), "MissingParameter");
-    assert_eq!(s.tc3(Some("DescribeKeyPairs"), &body).tc3_error(), "InvalidAction");
+    assert_eq!(s.tc3(Some("RunInstances"), &body).tc3_error(), "InvalidAction");
     // API 3.0 with a JSON body is POST only.
     assert_eq!(s.get("/tencent-cvm/", &[]).status, 405);
     assert_eq!(s.store.count("tencent-cvm/default"), 1);
@@ -682,4 +684,293 @@ fn request_bodies_are_bounded() {
     let body = json!({"ProjectId": 0, "KeyName": "k", "PublicKey": key}).to_string();
     let r = s.tc3(Some("ImportKeyPair"), &body);
     assert_eq!(r.tc3_error(), "InvalidPublicKey.Malformed");
+}
+
+/// Tencent API 3.0 DescribeKeyPairs and DeleteKeyPairs over a SQLite
+/// store: what was imported is listed with its fields, filtered and paged
+/// as documented, deleted all or nothing, and every code of both calls.
+#[test]
+fn tencent_v3_describe_and_delete() {
+    let store = keyvet_server::SqliteStore::open_in_memory().unwrap().with_projects([7]);
+    let s = Server::with_store(store, unlimited());
+    let keys = ["rsa-2048.pub", "rsa-3072.pub", "rsa-4096.pub"];
+    let mut ids = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let body = json!({
+            "KeyName": format!("k{i}"),
+            "ProjectId": if i == 2 { 7 } else { 0 },
+            "PublicKey": corpus(k),
+            "TagSpecification": [{"ResourceType": "keypair", "Tags": [{"Key": "env", "Value": format!("e{i}")}]}],
+        });
+        let v = s.tc3(Some("ImportKeyPair"), &body.to_string()).json();
+        ids.push(v["Response"]["KeyId"].as_str().unwrap().to_string());
+    }
+    let describe = |body: Value| s.tc3(Some("DescribeKeyPairs"), &body.to_string());
+    let listed = |body: Value| -> (u64, Vec<String>) {
+        let v = describe(body).json();
+        let r = &v["Response"];
+        assert!(r["Error"].is_null(), "{v}");
+        let names = r["KeyPairSet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["KeyName"].as_str().unwrap().to_string())
+            .collect();
+        (r["TotalCount"].as_u64().unwrap(), names)
+    };
+    // Everything, in the order imported, with the documented fields.
+    let v = describe(json!({})).json();
+    let set = v["Response"]["KeyPairSet"].as_array().unwrap();
+    assert_eq!(set.len(), 3);
+    let first = &set[0];
+    assert_eq!(
+        keys_of(first),
+        [
+            "KeyId",
+            "KeyName",
+            "ProjectId",
+            "Description",
+            "PublicKey",
+            "AssociatedInstanceIds",
+            "CreatedTime",
+            "Tags"
+        ]
+    );
+    assert_eq!(first["KeyId"], ids[0].as_str());
+    assert_eq!(first["PublicKey"], corpus("rsa-2048.pub").trim());
+    assert_eq!(first["Tags"], json!([{"Key": "env", "Value": "e0"}]));
+    let created = first["CreatedTime"].as_str().unwrap();
+    assert!(
+        created.len() == 20 && created.ends_with('Z') && &created[10..11] == "T",
+        "{created}"
+    );
+    assert_eq!(set[2]["ProjectId"], 7);
+    // Filters: AND between them, OR between the values of one.
+    let f = |name: &str, values: &[&str]| json!({"Filters": [{"Name": name, "Values": values}]});
+    assert_eq!(
+        listed(f("key-name", &["k1", "k2"])),
+        (2, vec!["k1".into(), "k2".into()])
+    );
+    assert_eq!(listed(f("key-name", &["k"])).0, 0);
+    assert_eq!(listed(f("project-id", &["7"])), (1, vec!["k2".into()]));
+    assert_eq!(listed(f("tag:env", &["e0", "e2"])).0, 2);
+    assert_eq!(listed(f("tag-key", &["env"])).0, 3);
+    assert_eq!(listed(f("tag-value", &["e1"])), (1, vec!["k1".into()]));
+    let both = json!({"Filters": [
+        {"Name": "project-id", "Values": ["0"]},
+        {"Name": "key-name", "Values": ["k0", "k2"]},
+    ]});
+    assert_eq!(listed(both), (1, vec!["k0".into()]));
+    assert_eq!(listed(json!({"KeyIds": [ids[1]]})), (1, vec!["k1".into()]));
+    // Paging: TotalCount counts every match.
+    assert_eq!(listed(json!({"Offset": 1, "Limit": 1})), (3, vec!["k1".into()]));
+    assert_eq!(listed(json!({"Offset": "2", "Limit": "100"})), (3, vec!["k2".into()]));
+    assert_eq!(listed(json!({"Offset": 9})), (3, vec![]));
+    // Every error of DescribeKeyPairs.
+    let code = |body: Value| describe(body).tc3_error();
+    assert_eq!(code(json!({"KeyIds": ["skey-1122"]})), "InvalidKeyPairId.Malformed");
+    assert_eq!(code(json!({"KeyIds": "skey-11112222"})), "InvalidParameter");
+    assert_eq!(
+        code(json!({"KeyIds": [ids[0]], "Filters": [{"Name": "key-name", "Values": ["k0"]}]})),
+        "InvalidParameter"
+    );
+    let many: Vec<String> = (0..101).map(|i| format!("skey-{i:08}")).collect();
+    assert_eq!(code(json!({ "KeyIds": many })), "InvalidParameterValue.LimitExceeded");
+    assert_eq!(code(f("fingerprint", &["x"])), "InvalidFilter");
+    let filters: Vec<Value> = (0..11).map(|_| json!({"Name": "key-name", "Values": ["k0"]})).collect();
+    assert_eq!(code(json!({ "Filters": filters })), "InvalidFilterValue.LimitExceeded");
+    let values: Vec<String> = (0..101).map(|i| format!("k{i}")).collect();
+    assert_eq!(
+        code(json!({"Filters": [{"Name": "key-name", "Values": values}]})),
+        "InvalidFilterValue.LimitExceeded"
+    );
+    assert_eq!(code(f("project-id", &["zero"])), "InvalidParameterValue");
+    assert_eq!(code(json!({"Limit": 101})), "InvalidParameterValueLimit");
+    assert_eq!(code(json!({"Limit": 0})), "InvalidParameterValueLimit");
+    assert_eq!(code(json!({"Offset": -1})), "InvalidParameterValueOffset");
+    assert_eq!(code(json!({"Offset": "x"})), "InvalidParameterValueOffset");
+
+    // DeleteKeyPairs: all or nothing.
+    let delete = |body: Value| s.tc3(Some("DeleteKeyPairs"), &body.to_string());
+    let code = |body: Value| delete(body).tc3_error();
+    assert_eq!(code(json!({})), "MissingParameter");
+    assert_eq!(code(json!({"KeyIds": []})), "MissingParameter");
+    assert_eq!(code(json!({"KeyIds": ["skey-1122"]})), "InvalidKeyPairId.Malformed");
+    assert_eq!(code(json!({ "KeyIds": many })), "InvalidParameterValue.LimitExceeded");
+    assert_eq!(
+        code(json!({"KeyIds": [ids[0], "skey-00000000"]})),
+        "InvalidKeyPairId.NotFound"
+    );
+    assert_eq!(listed(json!({})).0, 3, "a refused delete deleted something");
+    let v = delete(json!({"KeyIds": [ids[0], ids[2]]})).json();
+    assert_eq!(keys_of(&v["Response"]), ["RequestId"], "{v}");
+    assert_eq!(listed(json!({})), (1, vec!["k1".into()]));
+    assert_eq!(s.store.count("tencent-cvm/default"), 1);
+    assert_eq!(code(json!({"KeyIds": [ids[0]]})), "InvalidKeyPairId.NotFound");
+    // The name and the key are free again.
+    let body = json!({"KeyName": "k0", "ProjectId": 0, "PublicKey": corpus("rsa-2048.pub")});
+    assert!(s.tc3(Some("ImportKeyPair"), &body.to_string()).json()["Response"]["Error"].is_null());
+}
+
+fn keys_of(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// Alibaba ECS DescribeKeyPairs and DeleteKeyPairs over a SQLite store,
+/// JSON and XML: wildcards, fingerprint, tag and resource-group filters,
+/// pages, public keys on request, deletion by names, and every code.
+#[test]
+fn alibaba_describe_and_delete() {
+    let store = keyvet_server::SqliteStore::open_in_memory()
+        .unwrap()
+        .with_resource_groups(["rg-1"]);
+    let s = Server::with_store(store, unlimited());
+    let names = ["deploy-a", "deploy-b", "ci-key"];
+    for (i, name) in names.iter().enumerate() {
+        let key = corpus(["rsa-2048.pub", "rsa-3072.pub", "ecdsa-256.pub"][i]);
+        let tag = format!("t{i}");
+        let mut params = vec![
+            ("Action", "ImportKeyPair"),
+            ("RegionId", "cn-hangzhou"),
+            ("KeyPairName", *name),
+            ("PublicKeyBody", key.as_str()),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", tag.as_str()),
+            ("Format", "JSON"),
+        ];
+        if i == 2 {
+            params.push(("ResourceGroupId", "rg-1"));
+        }
+        assert_eq!(s.form(ECS, &params).status, 200);
+    }
+    let describe = |extra: &[(&str, &str)]| {
+        let mut params = vec![
+            ("Action", "DescribeKeyPairs"),
+            ("RegionId", "cn-hangzhou"),
+            ("Format", "JSON"),
+        ];
+        params.extend_from_slice(extra);
+        s.get(ECS, &params)
+    };
+    let listed = |extra: &[(&str, &str)]| -> (u64, Vec<String>) {
+        let r = describe(extra);
+        assert_eq!(r.status, 200, "{r:?}");
+        let v = r.json();
+        let names = v["KeyPairs"]["KeyPair"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["KeyPairName"].as_str().unwrap().to_string())
+            .collect();
+        (v["TotalCount"].as_u64().unwrap(), names)
+    };
+    let v = describe(&[]).json();
+    assert_eq!(
+        keys_of(&v),
+        ["PageSize", "RequestId", "PageNumber", "TotalCount", "KeyPairs"]
+    );
+    assert_eq!((v["PageSize"].as_u64(), v["PageNumber"].as_u64()), (Some(10), Some(1)));
+    let first = &v["KeyPairs"]["KeyPair"][0];
+    assert_eq!(
+        keys_of(first),
+        [
+            "CreationTime",
+            "KeyPairName",
+            "KeyPairFingerPrint",
+            "ResourceGroupId",
+            "Tags"
+        ]
+    );
+    assert_eq!(first["KeyPairFingerPrint"], md5_of("rsa-2048.pub"));
+    assert_eq!(first["Tags"], json!({"Tag": [{"TagKey": "team", "TagValue": "t0"}]}));
+    let created = first["CreationTime"].as_str().unwrap();
+    assert!(created.len() == 17 && created.ends_with('Z'), "{created}");
+    // Name wildcards, as documented.
+    assert_eq!(listed(&[("KeyPairName", "deploy*")]).0, 2);
+    assert_eq!(listed(&[("KeyPairName", "*-key")]).1, ["ci-key"]);
+    assert_eq!(listed(&[("KeyPairName", "*ploy*")]).0, 2);
+    assert_eq!(listed(&[("KeyPairName", "deploy")]).0, 0);
+    assert_eq!(listed(&[("KeyPairName", "deploy-b")]).1, ["deploy-b"]);
+    let md5 = md5_of("rsa-3072.pub").to_uppercase();
+    assert_eq!(listed(&[("KeyPairFingerPrint", md5.as_str())]).1, ["deploy-b"]);
+    assert_eq!(listed(&[("Tag.1.Key", "team"), ("Tag.1.Value", "t2")]).1, ["ci-key"]);
+    assert_eq!(listed(&[("Tag.1.Key", "team")]).0, 3);
+    assert_eq!(listed(&[("ResourceGroupId", "rg-1")]).1, ["ci-key"]);
+    assert_eq!(
+        listed(&[("PageSize", "2"), ("PageNumber", "2")]),
+        (3, vec!["ci-key".into()])
+    );
+    assert_eq!(listed(&[("RegionId", "cn-beijing")]).0, 0);
+    let v = describe(&[("IncludePublicKey", "true"), ("KeyPairName", "ci-key")]).json();
+    assert_eq!(v["KeyPairs"]["KeyPair"][0]["PublicKey"], corpus("ecdsa-256.pub").trim());
+    // XML, the API's default.
+    let r = s.get(ECS, &[("Action", "DescribeKeyPairs"), ("RegionId", "cn-hangzhou")]);
+    assert!(r.content_type.starts_with("text/xml"), "{r:?}");
+    assert!(r.body.starts_with("<DescribeKeyPairsResponse>\n"), "{r:?}");
+    assert!(r.body.contains("<TotalCount>3</TotalCount>") && r.body.contains("<TagKey>team</TagKey>"));
+    // Every error of DescribeKeyPairs.
+    let e = |extra: &[(&str, &str)]| describe(extra).ecs_error();
+    assert_eq!(e(&[("PageSize", "51")]), (400, "InvalidParameter".into()));
+    assert_eq!(e(&[("PageSize", "0")]), (400, "InvalidParameter".into()));
+    assert_eq!(e(&[("PageNumber", "0")]), (400, "InvalidParameter".into()));
+    assert!(
+        describe(&[("PageNumber", "x")]).json()["Message"]
+            .as_str()
+            .unwrap()
+            .contains("PageNumber")
+    );
+    assert_eq!(e(&[("IncludePublicKey", "yes")]), (400, "InvalidParameter".into()));
+    assert_eq!(
+        e(&[("RegionId", "CN HANGZHOU")]),
+        (404, "InvalidRegionId.NotFound".into())
+    );
+    let r = s.get(ECS, &[("Action", "DescribeKeyPairs"), ("Format", "JSON")]);
+    assert_eq!(r.ecs_error(), (400, "MissingParameter".into()));
+
+    // DeleteKeyPairs by names: unknown names are skipped.
+    let delete = |names: Option<&str>| {
+        let mut params = vec![
+            ("Action", "DeleteKeyPairs"),
+            ("RegionId", "cn-hangzhou"),
+            ("Format", "JSON"),
+        ];
+        if let Some(n) = names {
+            params.push(("KeyPairNames", n));
+        }
+        s.form(ECS, &params)
+    };
+    assert_eq!(delete(None).ecs_error(), (400, "MissingParameter".into()));
+    for bad in ["deploy-a", "[]", "[1]", "[\"\"]", "{\"a\": 1}"] {
+        assert_eq!(
+            delete(Some(bad)).ecs_error(),
+            (400, "InvalidKeyPairNames.ValueNotSupported".into()),
+            "{bad}"
+        );
+    }
+    let many = serde_json::to_string(&(0..101).map(|i| format!("k{i}")).collect::<Vec<_>>()).unwrap();
+    assert_eq!(
+        delete(Some(&many)).ecs_error(),
+        (403, "InstanceKeyPairLimitExceeded".into())
+    );
+    assert_eq!(listed(&[]).0, 3);
+    let r = delete(Some("[\"deploy-a\", \"no-such-key\", \"ci-key\"]"));
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(keys_of(&r.json()), ["RequestId"]);
+    assert_eq!(listed(&[]), (1, vec!["deploy-b".into()]));
+    assert_eq!(s.store.count("alibaba-ecs/cn-hangzhou"), 1);
+    let r = s.form(
+        ECS,
+        &[
+            ("Action", "DeleteKeyPairs"),
+            ("RegionId", "cn-hangzhou"),
+            ("KeyPairNames", "[\"deploy-b\"]"),
+        ],
+    );
+    let id = r.body.split("<RequestId>").nth(1).unwrap().split('<').next().unwrap();
+    assert!(is_request_id(&Value::from(id)), "{r:?}");
+    assert_eq!(
+        r.body,
+        format!("<DeleteKeyPairsResponse>\n      <RequestId>{id}</RequestId>\n</DeleteKeyPairsResponse>")
+    );
+    assert_eq!(listed(&[]).0, 0);
 }

@@ -35,6 +35,7 @@ fn key(name: &str, fingerprint: &str, id: &str) -> StoredKey {
         name: name.into(),
         fingerprint: fingerprint.into(),
         key_id: id.into(),
+        ..StoredKey::default()
     }
 }
 
