@@ -34,6 +34,23 @@
 //! refused with `KeyPair.AlreadyExist`; the RSA floor is OpenSSH's 1024 bits;
 //! certificates signed with `ssh-rsa` (SHA-1) are accepted, since every v00
 //! certificate is.
+//!
+//! `DescribeKeyPairs` and `DeleteKeyPairs` are served as documented, with
+//! these choices: `KeyPairName` takes the documented `*` forms (prefix,
+//! suffix, both; a `*` elsewhere is a character) and is case-sensitive;
+//! `KeyPairFingerPrint` compares case-insensitively; a bad `PageNumber`,
+//! `PageSize` (1 to 50) or `IncludePublicKey` is `InvalidParameter` naming
+//! it, as the older page's table does; `CreationTime` is UTC to the minute,
+//! as the documented example; key pairs are listed in the order imported. A
+//! delete takes `KeyPairNames` as a JSON array of 1 to 100 names
+//! (`InvalidKeyPairNames.ValueNotSupported` otherwise, an empty array and a
+//! bare name included; more than 100 `InstanceKeyPairLimitExceeded`, 403);
+//! names not in the region are skipped, as deleting what is gone succeeds
+//! (keyvet has no instances, so
+//! `InvalidParameter.KeypairAlreadyAttachedInstance` never arises). A
+//! `RegionId` that cannot be a region (over 64 characters, or other than
+//! lowercase letters, digits and `-`) is `InvalidRegionId.NotFound` (404)
+//! for every action.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

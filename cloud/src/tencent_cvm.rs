@@ -24,6 +24,22 @@
 //! keyvet uses the v2 common codes: 4000 (invalid request parameter) for
 //! every client error, 4400 (quota exceeded) for the key-pair limit and 6000
 //! (internal error).
+//!
+//! API 3.0 `DescribeKeyPairs` and `DeleteKeyPairs` (docs/research has the
+//! sources) are served as documented, with these choices where the pages
+//! are silent: `key-name` matches exactly; the Chinese page's `tag-key`,
+//! `tag-value` and `tag:KEY` filters are served; at most 100 `KeyIds`, 10
+//! filters and 100 values a filter (`InvalidParameterValue.LimitExceeded`,
+//! `InvalidFilterValue.LimitExceeded`); `KeyIds` with `Filters`, or a
+//! parameter of the wrong JSON type, is `InvalidParameter`; a bad `Limit`
+//! (1 to 100) `InvalidParameterValueLimit`, a bad `Offset`
+//! `InvalidParameterValueOffset`; key pairs are listed in the order
+//! imported, `Description` empty, `AssociatedInstanceIds` empty (keyvet
+//! has no instances, so no key is ever bound and
+//! `InvalidParameterValue.KeyPairNotSupported` never arises). A delete is
+//! all or nothing: one unknown ID is `InvalidKeyPairId.NotFound` and
+//! deletes nothing; repeated IDs count once. The v2 `DescribeKeyPairs` and
+//! `DeleteKeyPair` are not served yet (`InvalidAction`).
 
 use std::borrow::Cow;
 
