@@ -11,6 +11,10 @@ use serde_json::{Map, Value};
 /// The longest line of `--requests`: a request body of the service.
 const MAX_REQUEST: usize = 64 * 1024;
 
+/// A `--requests` line this long is not a request that ran over: the
+/// input is abandoned.
+const GIVE_UP: usize = 1 << 20;
+
 /// What `keyvet import` was asked to do.
 #[derive(Debug)]
 pub(crate) struct ImportArgs {
@@ -83,8 +87,11 @@ pub(crate) fn run<W: Write>(a: &ImportArgs, out: &mut W) -> io::Result<bool> {
     if let Some(path) = &a.requests {
         // A bad line is answered with the API's error body, said on
         // standard error with its number, and the batch goes on.
-        let mut lines = LineReader::new(open(path)?, MAX_REQUEST);
-        while let Some(raw) = lines.next_line()? {
+        // A request line over the limit is reported and the batch goes on;
+        // one that never ends (1 MiB without a newline) ends the batch.
+        let mut lines = LineReader::new(open(path)?, MAX_REQUEST).with_give_up(GIVE_UP);
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("{path}: {e}"));
+        while let Some(raw) = lines.next_line().map_err(named)? {
             let (number, parsed) = match raw {
                 RawLine::TooLong { number, .. } => (number, Err("longer than 64 KiB")),
                 RawLine::Line { bytes, .. } if bytes.trim_ascii().is_empty() => continue,

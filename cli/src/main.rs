@@ -341,7 +341,7 @@ impl PolicyOpts {
         let blocklist = match &self.blocklist {
             None => None,
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| output::describe(path, &e))?;
+                let text = read_blocklist(path)?;
                 let bl = keyvet::weak::Blocklist::parse(&text).map_err(|e| format!("{path}: {e}"))?;
                 p.screening.checks = p.screening.checks.with(keyvet::weak::Check::Blocklist);
                 Some(std::sync::Arc::new(bl))
@@ -924,6 +924,39 @@ fn fingerprint<W: Write>(
         o.fatal = true;
     }
     Ok(())
+}
+
+/// The longest blocklist line, and the largest blocklist, read: an entry
+/// is a hash of under 100 characters; 256 MiB holds millions of them.
+const BLOCKLIST_LINE: usize = 4096;
+const BLOCKLIST_MAX: usize = 256 << 20;
+
+/// Reads a `--blocklist` file, bounded: a line over 4 KiB or a file over
+/// 256 MiB is refused (a wrong path such as `/dev/zero` ends at once).
+fn read_blocklist(path: &str) -> Result<String, String> {
+    let file = File::open(path).map_err(|e| output::describe(path, &e))?;
+    // A line is read to its end before it is found too long: an endless one
+    // (`/dev/zero`) ends the read instead.
+    let mut lines = keyvet::line::LineReader::new(BufReader::new(file), BLOCKLIST_LINE).with_give_up(BLOCKLIST_LINE);
+    let mut text = String::new();
+    while let Some(raw) = lines.next_line().map_err(|e| format!("{path}: {e}: not a blocklist"))? {
+        match raw {
+            keyvet::line::RawLine::TooLong { number, .. } => {
+                return Err(format!("{path}:{number}: longer than 4 KiB: not a blocklist line"));
+            }
+            keyvet::line::RawLine::Line { number, bytes } => {
+                let Ok(line) = std::str::from_utf8(bytes) else {
+                    return Err(format!("{path}:{number}: not UTF-8: not a blocklist line"));
+                };
+                if text.len() + line.len() + 1 > BLOCKLIST_MAX {
+                    return Err(format!("{path}: larger than 256 MiB"));
+                }
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// `keyvet convert`: reads at most `convert::MAX_INPUT` bytes into a buffer

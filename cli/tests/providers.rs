@@ -329,3 +329,27 @@ fn an_endless_key_file_is_refused_by_its_size() {
         "InvalidPublicKey.Malformed"
     );
 }
+
+#[test]
+fn an_endless_requests_file_ends_the_batch() {
+    // A request line over 64 KiB is reported and the batch goes on (tested
+    // above); one that never ends is abandoned after 1 MiB.
+    let out = keyvet(&["import", "--profile", "alibaba-ecs", "--requests", "/dev/zero"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/dev/zero: line 1: over 1048576 bytes without a newline"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_endless_blocklist_is_refused() {
+    let out = keyvet(&["check", "--blocklist", "/dev/zero", "-"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/dev/zero: line 1: over 4096 bytes without a newline"),
+        "{err}"
+    );
+}

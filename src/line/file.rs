@@ -42,6 +42,7 @@ pub struct LineReader<R> {
     buf: Vec<u8>,
     number: u64,
     max: usize,
+    give_up: Option<usize>,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -52,7 +53,27 @@ impl<R: BufRead> LineReader<R> {
             buf: Vec::new(),
             number: 0,
             max,
+            give_up: None,
         }
+    }
+
+    /// A reader that stops with an error (`InvalidData`) at a line of over
+    /// `bytes` bytes, instead of reading on to its end: for inputs where an
+    /// endless line (`/dev/zero`, a stream that never sends a newline) must
+    /// end the read, not only be reported once it ends.
+    ///
+    /// ```
+    /// use keyvet::line::{LineReader, RawLine};
+    /// let input = vec![b'x'; 10_000];
+    /// let mut r = LineReader::new(&input[..], 10).with_give_up(100);
+    /// let e = r.next_line().unwrap_err();
+    /// assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    /// assert_eq!(e.to_string(), "line 1: over 100 bytes without a newline");
+    /// ```
+    #[must_use]
+    pub fn with_give_up(mut self, bytes: usize) -> LineReader<R> {
+        self.give_up = Some(bytes);
+        self
     }
 
     /// The next line, or `None` at the end of the input.
@@ -84,6 +105,14 @@ impl<R: BufRead> LineReader<R> {
             self.inner.consume(take + usize::from(done));
             if done {
                 break;
+            }
+            if let Some(limit) = self.give_up
+                && len > limit
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("line {}: over {limit} bytes without a newline", self.number + 1),
+                ));
             }
         }
         if !saw_any {
