@@ -52,6 +52,7 @@ const CLOUD: &[(&str, u8)] = &[
     ("ids", 0),
     ("rejection", 0),
     ("store", 0),
+    ("key_pairs", 1),
     ("request", 1),
     ("rules", 1),
     ("api", 2),
