@@ -472,10 +472,19 @@ impl Provider {
 }
 
 /// Now, in seconds since the Unix epoch.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The WebAssembly package (browsers, Node) has no system clock here
+/// (`SystemTime::now` panics on wasm32-unknown-unknown): its key pairs,
+/// kept in memory for one page, carry no creation time.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn now() -> i64 {
+    0
 }
 
 fn rejection_of(c: Conflict) -> Rejection {
