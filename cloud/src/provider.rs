@@ -412,14 +412,7 @@ impl Provider {
     ) -> Result<ListPage, ProviderError> {
         let request_id = ids.request_id();
         let fail = |rej| self.error(rej, request_id.clone());
-        let Some(read) = self.api.read_list(params) else {
-            return Err(fail(Rejection::Common {
-                code: "InvalidAction",
-                http_status: 400,
-            }));
-        };
-        let scope = self.scope_of(self.region_param(params).as_deref()).map_err(fail)?;
-        let req = read.map_err(fail)?;
+        let (req, scope) = self.read_call(self.api.read_list(params), params).map_err(fail)?;
         let keys = store.list(&scope).map_err(|_| fail(Rejection::Internal))?;
         let mut page = req.page(keys);
         page.request_id.clone_from(&request_id);
@@ -439,14 +432,8 @@ impl Provider {
     ) -> Result<Deleted, ProviderError> {
         let request_id = ids.request_id();
         let fail = |rej| self.error(rej, request_id.clone());
-        let Some(read) = self.api.read_delete(params) else {
-            return Err(fail(Rejection::Common {
-                code: "InvalidAction",
-                http_status: 400,
-            }));
-        };
-        let scope = self.scope_of(self.region_param(params).as_deref()).map_err(fail)?;
-        let (key_ids, all_must_exist) = match read.map_err(fail)? {
+        let (req, scope) = self.read_call(self.api.read_delete(params), params).map_err(fail)?;
+        let (key_ids, all_must_exist) = match req {
             DeleteRequest::KeyIds(ids) => (ids, true),
             DeleteRequest::Names(names) => {
                 let keys = store.list(&scope).map_err(|_| fail(Rejection::Internal))?;
@@ -465,9 +452,21 @@ impl Provider {
         }
     }
 
-    /// The region parameter's value, as text.
-    fn region_param(&self, params: &Map<String, Value>) -> Option<String> {
-        self.params.region.and_then(|p| params.get(p)).and_then(string_param)
+    /// A describe or delete call's checks, in the API's order: the API has
+    /// the call (`read` is `Some`, else `InvalidAction`), the region is
+    /// one, and the call's own parameters read. Returns them and the scope.
+    fn read_call<R>(
+        &self,
+        read: Option<Result<R, Rejection>>,
+        params: &Map<String, Value>,
+    ) -> Result<(R, String), Rejection> {
+        let read = read.ok_or(Rejection::Common {
+            code: "InvalidAction",
+            http_status: 400,
+        })?;
+        let region = self.params.region.and_then(|p| params.get(p)).and_then(string_param);
+        let scope = self.scope_of(region.as_deref())?;
+        Ok((read?, scope))
     }
 }
 

@@ -324,30 +324,25 @@ async fn alibaba(
             Some("ImportKeyPair") => {
                 let req = profile.request_from_json(&params);
                 let result = import(&app, profile, req, rid).await;
-                let response = match (result, xml) {
-                    (Ok(ok), true) => Ok(xml_body(200, ok.to_xml().unwrap_or_default())),
-                    (Ok(ok), false) => Ok(json(200, ok.to_json())),
-                    (Err(e), _) => Err(e),
-                };
-                (Some("ImportKeyPair"), response)
+                (
+                    Some("ImportKeyPair"),
+                    ecs_answer(result, xml, Imported::to_xml, Imported::to_json),
+                )
             }
             Some("DescribeKeyPairs") => {
                 let result = describe(&app, profile, params, rid).await;
-                let response = match (result, xml) {
-                    (Ok(page), true) => Ok(xml_body(200, profile.api.list_xml(&page).unwrap_or_default())),
-                    (Ok(page), false) => Ok(json(200, profile.api.list_body(&page))),
-                    (Err(e), _) => Err(e),
-                };
-                (Some("DescribeKeyPairs"), response)
+                let answer = ecs_answer(result, xml, |p| profile.api.list_xml(p), |p| profile.api.list_body(p));
+                (Some("DescribeKeyPairs"), answer)
             }
             Some("DeleteKeyPairs") => {
                 let result = delete(&app, profile, params, rid).await;
-                let response = match (result, xml) {
-                    (Ok(d), true) => Ok(xml_body(200, profile.api.delete_xml(&d).unwrap_or_default())),
-                    (Ok(d), false) => Ok(json(200, profile.api.delete_body(&d))),
-                    (Err(e), _) => Err(e),
-                };
-                (Some("DeleteKeyPairs"), response)
+                let answer = ecs_answer(
+                    result,
+                    xml,
+                    |d| profile.api.delete_xml(d),
+                    |d| profile.api.delete_body(d),
+                );
+                (Some("DeleteKeyPairs"), answer)
             }
             None => (None, Err(missing(&profile, "Action", &rid))),
             Some(_) => (
@@ -371,42 +366,64 @@ async fn alibaba(
     with_outcome(response, profile.id, action, code)
 }
 
-/// Serves an import off the async workers: the store may block (SQLite
-/// writes and syncs before it answers).
-async fn import(app: &AppState, profile: Provider, req: ImportRequest, rid: String) -> Result<Imported, ProviderError> {
-    let store = Arc::clone(&app.store);
-    let ids = Ids(rid);
-    tokio::task::spawn_blocking(move || profile.import(&req, &*store, &ids))
-        .await
-        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
+/// An ECS call's success in the format asked for (XML or JSON); an error
+/// is passed on.
+fn ecs_answer<T>(
+    result: Result<T, ProviderError>,
+    xml: bool,
+    to_xml: impl FnOnce(&T) -> Option<String>,
+    to_json: impl FnOnce(&T) -> Value,
+) -> Result<Response, ProviderError> {
+    let ok = result?;
+    Ok(if xml {
+        xml_body(200, to_xml(&ok).unwrap_or_default())
+    } else {
+        json(200, to_json(&ok))
+    })
 }
 
-/// Serves a describe call off the async workers (the store may block).
+/// Runs one call against the store on the blocking pool, with the
+/// request's IDs: the store may block (SQLite writes and syncs before it
+/// answers).
+async fn on_store<T: Send + 'static>(
+    app: &AppState,
+    profile: Provider,
+    rid: String,
+    call: impl FnOnce(&dyn KeyStore, &Ids) -> Result<T, ProviderError> + Send + 'static,
+) -> Result<T, ProviderError> {
+    let store = Arc::clone(&app.store);
+    let ids = Ids(rid.clone());
+    tokio::task::spawn_blocking(move || call(&*store, &ids))
+        .await
+        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, rid)))
+}
+
+async fn import(app: &AppState, profile: Provider, req: ImportRequest, rid: String) -> Result<Imported, ProviderError> {
+    on_store(app, profile, rid, move |store, ids| profile.import(&req, store, ids)).await
+}
+
 async fn describe(
     app: &AppState,
     profile: Provider,
     params: Map<String, Value>,
     rid: String,
 ) -> Result<ListPage, ProviderError> {
-    let store = Arc::clone(&app.store);
-    let ids = Ids(rid);
-    tokio::task::spawn_blocking(move || profile.describe_key_pairs(&params, &*store, &ids))
-        .await
-        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
+    on_store(app, profile, rid, move |store, ids| {
+        profile.describe_key_pairs(&params, store, ids)
+    })
+    .await
 }
 
-/// Serves a delete call off the async workers.
 async fn delete(
     app: &AppState,
     profile: Provider,
     params: Map<String, Value>,
     rid: String,
 ) -> Result<Deleted, ProviderError> {
-    let store = Arc::clone(&app.store);
-    let ids = Ids(rid);
-    tokio::task::spawn_blocking(move || profile.delete_key_pairs(&params, &*store, &ids))
-        .await
-        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
+    on_store(app, profile, rid, move |store, ids| {
+        profile.delete_key_pairs(&params, store, ids)
+    })
+    .await
 }
 
 /// Serves a create: RSA key generation takes tens of milliseconds of CPU,
@@ -418,12 +435,11 @@ async fn create(
     rid: String,
 ) -> Result<Created, ProviderError> {
     let _permit = app.keygen.acquire().await;
-    let store = Arc::clone(&app.store);
     let kind = NewKey::Rsa(app.config.create_rsa_bits);
-    let ids = Ids(rid);
-    tokio::task::spawn_blocking(move || profile.create(name.as_deref(), kind, &*store, &ids))
-        .await
-        .unwrap_or_else(|_| Err(profile.error(Rejection::Internal, RandomIds.request_id())))
+    on_store(app, profile, rid, move |store, ids| {
+        profile.create(name.as_deref(), kind, store, ids)
+    })
+    .await
 }
 
 /// Takes a token for `action` from the client's bucket.
