@@ -1,7 +1,10 @@
 //! `keyvet serve` as a user runs it: a process on a loopback port, on a
-//! SQLite file, driven over HTTP. Its log, its exit, its database URLs,
-//! concurrent clients (one winner for each name and each key), and
-//! `kill -9` at random points (every acknowledged import present after).
+//! SQLite file or a PostgreSQL database, driven over HTTP. Its log, its
+//! exit, its database URLs, concurrent clients (one winner for each name
+//! and each key; on PostgreSQL, spread over two services sharing the
+//! database), and `kill -9` at random points (every acknowledged import
+//! present after). The PostgreSQL tests need `KEYVET_PG_URL`
+//! (server/tests/support/postgres.rs).
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -11,9 +14,14 @@ use std::sync::mpsc;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
+use keyvet_cloud::StoredKey;
 use keyvet_cloud::generate::{NewKey, new_key};
-use keyvet_server::SqliteStore;
+use keyvet_server::{Database, SqliteStore};
 use serde_json::Value;
+
+#[path = "../../server/tests/support/postgres.rs"]
+mod postgres;
+use postgres::fresh_database;
 
 /// A fresh folder for one test's files, removed when dropped.
 struct TempDir(PathBuf);
@@ -45,9 +53,13 @@ struct Serve {
 
 impl Serve {
     fn start(db: &Path) -> Serve {
+        Serve::on(&format!("sqlite:{}", db.display()))
+    }
+
+    /// A service on the database at `url`.
+    fn on(url: &str) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_keyvet"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--database"])
-            .arg(format!("sqlite:{}", db.display()))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database", url])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -198,10 +210,12 @@ fn a_database_that_cannot_serve_is_a_usage_error() {
     let not_a_store = dir.0.join("keys.jsonl");
     std::fs::write(&not_a_store, "{\"name\": \"k\"}\n").unwrap();
     for (url, says) in [
+        // Nothing listens on port 1: refused at once.
         (
-            "postgres://keyvet:s3cret@db.example/keys".to_string(),
-            "postgres://db.example/keys",
+            "postgres://keyvet:s3cret@127.0.0.1:1/keys".to_string(),
+            "postgres://127.0.0.1:1/keys: ",
         ),
+        ("postgres://h/keys?sslmode=sometimes".into(), "not a PostgreSQL URL"),
         ("mysql://db/keys".into(), "not a database URL"),
         ("sqlite:".into(), "needs a file path"),
         (format!("sqlite:{}", not_a_store.display()), "not a SQLite database"),
@@ -220,19 +234,25 @@ fn a_database_that_cannot_serve_is_a_usage_error() {
     assert_eq!(std::fs::read(&not_a_store).unwrap(), b"{\"name\": \"k\"}\n");
 }
 
-#[test]
-fn twenty_concurrent_clients_give_one_winner_for_each_name_and_each_key() {
-    let dir = TempDir::new("race");
-    let db = dir.0.join("keys.db");
-    let s = Serve::start(&db);
+/// The key pairs of `scope` in the database at `url`, as a new service
+/// would find them.
+fn stored(url: &str, scope: &str) -> Vec<StoredKey> {
+    let store = url.parse::<Database>().unwrap().open(&[], &[]).unwrap();
+    store.list(scope).unwrap()
+}
+
+/// 20 clients try 10 names and 10 keys each, paired differently, spread
+/// over the services: exactly one winner for each name and each key, and
+/// exactly the acknowledged imports stored.
+fn twenty_clients_race(url: &str, services: usize) {
+    let servers: Vec<Serve> = (0..services).map(|_| Serve::on(url)).collect();
     let keys: Vec<String> = (0..10).map(|_| new_public_key()).collect();
-    // Every client tries the 10 names and the 10 keys, paired differently.
     let pairs = |t: usize| (0..10).map(move |j| (format!("n{}", (t + j) % 10), (t * 7 + j * 3) % 10));
     let barrier = Barrier::new(20);
     let won: Vec<Vec<(String, usize)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..20)
             .map(|t| {
-                let (barrier, keys, base) = (&barrier, &keys, &s.base);
+                let (barrier, keys, base) = (&barrier, &keys, &servers[t % services].base);
                 scope.spawn(move || {
                     let agent = agent();
                     barrier.wait();
@@ -252,7 +272,10 @@ fn twenty_concurrent_clients_give_one_winner_for_each_name_and_each_key() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    s.terminate();
+    for s in servers {
+        let (status, log) = s.terminate();
+        assert!(status.success(), "{status:?}: {log:?}");
+    }
     let won: Vec<(String, usize)> = won.into_iter().flatten().collect();
     let names: HashSet<&str> = won.iter().map(|(n, _)| n.as_str()).collect();
     let key_set: HashSet<usize> = won.iter().map(|(_, k)| *k).collect();
@@ -263,9 +286,22 @@ fn twenty_concurrent_clients_give_one_winner_for_each_name_and_each_key() {
     );
     assert!(won.len() >= 2);
     // Exactly what was acknowledged is stored.
-    let stored = SqliteStore::open(&db).unwrap().key_pairs(SCOPE).unwrap();
+    let stored = stored(url, SCOPE);
     let rows: HashSet<&str> = stored.iter().map(|k| k.name.as_str()).collect();
     assert_eq!(rows, names);
+    assert_eq!(stored.len(), names.len());
+}
+
+#[test]
+fn twenty_concurrent_clients_give_one_winner_for_each_name_and_each_key() {
+    let dir = TempDir::new("race");
+    twenty_clients_race(&format!("sqlite:{}", dir.0.join("keys.db").display()), 1);
+}
+
+#[test]
+fn twenty_clients_of_two_services_on_one_postgres_give_one_winner_each() {
+    let Some(db) = fresh_database("serve_race") else { return };
+    twenty_clients_race(&db.url, 2);
 }
 
 /// A small generator of pause lengths (xorshift).
@@ -280,19 +316,19 @@ impl Pauses {
     }
 }
 
-#[test]
-fn kill_9_of_the_server_at_random_points_loses_no_acknowledged_import() {
+/// `kill -9` of a service on `url` at random points, 200 times, 4 clients
+/// importing each time: after every kill the store opens and holds every
+/// acknowledged import, and only what was sent.
+fn kill_9_rounds(url: &str) {
     const ROUNDS: usize = 200;
     const CLIENTS: usize = 4;
-    let dir = TempDir::new("kill");
-    let db = dir.0.join("keys.db");
     let mut pauses = Pauses(0x2545_f491_4f6c_dd1d);
     // Every acknowledged import so far, by round.
     let mut acknowledged: Vec<Vec<String>> = Vec::new();
     let mut sent: HashSet<String> = HashSet::new();
     let mut killed_among_imports = 0;
     for round in 0..ROUNDS {
-        let s = Serve::start(&db);
+        let s = Serve::on(url);
         let (first_tx, first) = mpsc::channel::<()>();
         let clients: Vec<_> = (0..CLIENTS)
             .map(|c| {
@@ -339,21 +375,44 @@ fn kill_9_of_the_server_at_random_points_loses_no_acknowledged_import() {
         }
         acknowledged.push(acked_this_round);
         // After every kill the store opens, and holds every acknowledged
-        // import; every row is a request that was sent.
-        let store = SqliteStore::open(&db).unwrap_or_else(|e| panic!("round {round}: {e}"));
-        let rows: HashMap<String, String> = (0..=round)
-            .flat_map(|r| store.key_pairs(&format!("alibaba-ecs/kill-{r}")).unwrap())
-            .map(|k| (k.name, k.fingerprint))
+        // import; every row is a request that was sent, whole.
+        let store = url
+            .parse::<Database>()
+            .unwrap()
+            .open(&[], &[])
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let rows: HashMap<String, StoredKey> = (0..=round)
+            .flat_map(|r| store.list(&format!("alibaba-ecs/kill-{r}")).unwrap())
+            .map(|k| (k.name.clone(), k))
             .collect();
         for name in acknowledged.iter().flatten() {
-            let fp = rows
+            let k = rows
                 .get(name)
                 .unwrap_or_else(|| panic!("round {round}: acknowledged {name} is lost"));
-            assert!(fp.starts_with("SHA256:") && fp.len() == 50, "{fp}");
+            assert!(
+                k.fingerprint.starts_with("SHA256:") && k.fingerprint.len() == 50,
+                "{k:?}"
+            );
+            assert!(k.public_key.starts_with("ecdsa-sha2-nistp256 AAAA"), "{k:?}");
         }
         for name in rows.keys() {
             assert!(sent.contains(name), "round {round}: {name} was never sent");
         }
+        // The scope's count moved with its rows: no half-written insert.
+        let scope = format!("alibaba-ecs/kill-{round}");
+        assert_eq!(store.count(&scope), store.list(&scope).unwrap().len(), "round {round}");
     }
     assert!(killed_among_imports >= ROUNDS / 2, "{killed_among_imports}");
+}
+
+#[test]
+fn kill_9_of_the_server_at_random_points_loses_no_acknowledged_import() {
+    let dir = TempDir::new("kill");
+    kill_9_rounds(&format!("sqlite:{}", dir.0.join("keys.db").display()));
+}
+
+#[test]
+fn kill_9_of_a_server_on_postgres_loses_no_acknowledged_import() {
+    let Some(db) = fresh_database("serve_kill") else { return };
+    kill_9_rounds(&db.url);
 }

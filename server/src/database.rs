@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use keyvet_cloud::KeyStore;
 
-use crate::SqliteStore;
+use crate::postgres::redacted;
+use crate::{PostgresStore, SqliteStore};
 
 /// A database URL as `keyvet serve --database` takes it: `sqlite:PATH`
 /// (`sqlite://PATH` too) or `postgres://...` (`postgresql://...`).
@@ -60,11 +61,7 @@ impl fmt::Display for Database {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Database::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
-            Database::Postgres(url) => {
-                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-                let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-                write!(f, "{scheme}://{host}")
-            }
+            Database::Postgres(url) => f.write_str(&redacted(url)),
         }
     }
 }
@@ -83,9 +80,13 @@ impl Database {
                     .with_resource_groups(resource_groups.iter().cloned());
                 Ok(Arc::new(store))
             }
-            Database::Postgres(_) => Err(format!(
-                "{self}: PostgreSQL is not supported by this build yet; use sqlite:PATH"
-            )),
+            Database::Postgres(url) => {
+                let store = PostgresStore::connect(url)
+                    .map_err(|e| e.to_string())?
+                    .with_projects(projects.iter().copied())
+                    .with_resource_groups(resource_groups.iter().cloned());
+                Ok(Arc::new(store))
+            }
         }
     }
 }

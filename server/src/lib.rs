@@ -47,6 +47,7 @@
 
 mod database;
 mod log;
+mod postgres;
 mod rate_limit;
 mod routes;
 mod serve;
@@ -54,6 +55,7 @@ mod sqlite;
 
 pub use database::Database;
 pub use log::Log;
+pub use postgres::{DEFAULT_POOL_SIZE, POSTGRES_SCHEMA_VERSION, PostgresError, PostgresStore};
 pub use rate_limit::RateLimit;
 pub use routes::{BODY_LIMIT, Config, Outcome, RequestId, router};
 pub use serve::{ServeOptions, run, serve};
