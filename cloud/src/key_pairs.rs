@@ -153,6 +153,9 @@ pub enum DeleteRequest {
     KeyIds(Vec<String>),
     /// By name; names not in the scope are skipped (Alibaba).
     Names(Vec<String>),
+    /// By key ID, each on its own: those in the scope are deleted, the
+    /// others reported in [`Deleted::missing`] (Tencent v2).
+    EachKeyId(Vec<String>),
 }
 
 /// A delete call's result.
@@ -160,6 +163,9 @@ pub enum DeleteRequest {
 pub struct Deleted {
     /// The key IDs deleted.
     pub key_ids: Vec<String>,
+    /// The key IDs asked for that were not in the scope (only for
+    /// [`DeleteRequest::EachKeyId`]).
+    pub missing: Vec<String>,
     /// The request ID.
     pub request_id: String,
 }

@@ -433,20 +433,29 @@ impl Provider {
         let request_id = ids.request_id();
         let fail = |rej| self.error(rej, request_id.clone());
         let (req, scope) = self.read_call(self.api.read_delete(params), params).map_err(fail)?;
-        let (key_ids, all_must_exist) = match req {
-            DeleteRequest::KeyIds(ids) => (ids, true),
+        let stored = || store.list(&scope).map_err(|_| fail(Rejection::Internal));
+        let (key_ids, missing, all_must_exist) = match req {
+            DeleteRequest::KeyIds(ids) => (ids, Vec::new(), true),
             DeleteRequest::Names(names) => {
-                let keys = store.list(&scope).map_err(|_| fail(Rejection::Internal))?;
-                let ids = keys
+                let ids = stored()?
                     .into_iter()
                     .filter(|k| names.contains(&k.name))
                     .map(|k| k.key_id)
                     .collect();
-                (ids, false)
+                (ids, Vec::new(), false)
+            }
+            DeleteRequest::EachKeyId(ids) => {
+                let keys = stored()?;
+                let (present, missing) = ids.into_iter().partition(|id| keys.iter().any(|k| &k.key_id == id));
+                (present, missing, false)
             }
         };
         match store.delete(&scope, &key_ids, all_must_exist) {
-            Ok(_) => Ok(Deleted { key_ids, request_id }),
+            Ok(_) => Ok(Deleted {
+                key_ids,
+                missing,
+                request_id,
+            }),
             Err(DeleteError::NotFound(id)) => Err(fail(Rejection::KeyPairNotFound(id))),
             Err(_) => Err(fail(Rejection::Internal)),
         }

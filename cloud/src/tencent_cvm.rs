@@ -38,8 +38,21 @@
 //! has no instances, so no key is ever bound and
 //! `InvalidParameterValue.KeyPairNotSupported` never arises). A delete is
 //! all or nothing: one unknown ID is `InvalidKeyPairId.NotFound` and
-//! deletes nothing; repeated IDs count once. The v2 `DescribeKeyPairs` and
-//! `DeleteKeyPair` are not served yet (`InvalidAction`).
+//! deletes nothing; repeated IDs count once.
+//!
+//! The legacy v2 `DescribeKeyPairs` and `DeleteKeyPair` (singular) are
+//! served too, following the pages' examples where their tables disagree
+//! with them: `keyIds.n` (at most 100, as API 3.0), `keyName` (exact),
+//! `projectId`, `offset` and `limit` (1 to 100, 20 by default) list
+//! `data.totalCount` and `data.sshSet` (`keyId`, `keyName`, `pubkey`,
+//! `status` 0, empty `bindIps` and `bindUnInstanceIds`, `createTime` as
+//! `YYYY-MM-DD hh:mm:ss` in Beijing time, UTC+8: the page gives no zone).
+//! A v2 delete takes each key on its own, as its page says: the known ones
+//! are deleted, and `detail.deleteKeySet` says for each key ID `code` 0
+//! (deleted) or 5000 (no such key pair); the call's `code` is 0 when all
+//! were deleted, 5000 when none was, and 5400 (the common code for a batch
+//! that partly succeeded) otherwise. Its errors are 4000 with the API 3.0
+//! code in `codeDesc` (a malformed or missing `keyIds.n`, more than 100).
 
 use std::borrow::Cow;
 
@@ -216,7 +229,11 @@ fn strings(v: &Value) -> Result<Vec<String>, Rejection> {
 
 /// `skey-` and 8 lowercase letters or digits.
 fn key_ids(v: &Value) -> Result<Vec<String>, Rejection> {
-    let mut ids = strings(v)?;
+    checked_key_ids(strings(v)?)
+}
+
+/// At most [`MAX_KEY_IDS`], each well formed; repeated ones once.
+fn checked_key_ids(mut ids: Vec<String>) -> Result<Vec<String>, Rejection> {
     if ids.len() > MAX_KEY_IDS {
         return Err(api_error(
             "InvalidParameterValue.LimitExceeded",
@@ -369,6 +386,77 @@ impl Api for ApiV2 {
         })
     }
 
+    fn read_list(&self, params: &Map<String, Value>) -> Option<Result<ListRequest, Rejection>> {
+        Some(describe_request_v2(params))
+    }
+
+    /// The page's example: the list in `data`, no `codeDesc` there (keyvet
+    /// adds it, as to every v2 answer).
+    fn list_body(&self, page: &ListPage) -> Value {
+        let set: Vec<Value> = page
+            .items
+            .iter()
+            .map(|k| {
+                json!({
+                    "keyId": k.key_id,
+                    "keyName": k.name,
+                    "pubkey": k.public_key,
+                    "status": 0,
+                    "bindIps": [],
+                    "createTime": beijing_time(k.created_at),
+                    "bindUnInstanceIds": [],
+                })
+            })
+            .collect();
+        json!({
+            "code": 0,
+            "message": "",
+            "codeDesc": "Success",
+            "data": {"totalCount": page.total, "sshSet": set},
+        })
+    }
+
+    fn read_delete(&self, params: &Map<String, Value>) -> Option<Result<DeleteRequest, Rejection>> {
+        Some(v2_key_ids(params).and_then(|ids| {
+            if ids.is_empty() {
+                Err(Rejection::MissingParameter("keyIds.n"))
+            } else {
+                Ok(DeleteRequest::EachKeyId(ids))
+            }
+        }))
+    }
+
+    /// The page's example: `detail.deleteKeySet`, one entry per key ID.
+    fn delete_body(&self, deleted: &Deleted) -> Value {
+        let done = deleted
+            .key_ids
+            .iter()
+            .map(|id| json!({"code": 0, "message": "success", "keyId": id}));
+        let missing = deleted
+            .missing
+            .iter()
+            .map(|id| json!({"code": 5000, "message": "The key pair does not exist.", "keyId": id}));
+        let (code, code_desc, message) = match (deleted.key_ids.len(), deleted.missing.len()) {
+            (_, 0) => (0, "Success", ""),
+            (0, _) => (
+                5000,
+                "InvalidKeyPairId.NotFound",
+                "No key pair was deleted: none of them exists.",
+            ),
+            _ => (
+                5400,
+                "PartialSuccess",
+                "Some key pairs were not deleted: see detail.deleteKeySet.",
+            ),
+        };
+        json!({
+            "codeDesc": code_desc,
+            "message": message,
+            "code": code,
+            "detail": {"deleteKeySet": done.chain(missing).collect::<Vec<_>>()},
+        })
+    }
+
     fn creates(&self) -> bool {
         true
     }
@@ -387,6 +475,64 @@ impl Api for ApiV2 {
             }
         })
     }
+}
+
+/// The v2 `keyIds.n` parameters (n from 0), in their order (the request's
+/// size bounds their number).
+fn v2_key_ids(p: &Map<String, Value>) -> Result<Vec<String>, Rejection> {
+    let mut indexed: Vec<(u32, String)> = Vec::new();
+    for (k, v) in p {
+        let Some(n) = k.strip_prefix("keyIds.") else { continue };
+        let n = n.parse::<u32>().map_err(|_| invalid_parameter())?;
+        indexed.push((n, v.as_str().ok_or_else(invalid_parameter)?.to_string()));
+    }
+    indexed.sort_by_key(|(n, _)| *n);
+    checked_key_ids(indexed.into_iter().map(|(_, id)| id).collect())
+}
+
+/// v2 `DescribeKeyPairs`: `keyIds.n`, `keyName`, `projectId`, `offset`,
+/// `limit`.
+fn describe_request_v2(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
+    let mut req = ListRequest {
+        limit: 20,
+        include_public_key: true,
+        key_ids: v2_key_ids(p)?,
+        ..ListRequest::default()
+    };
+    if let Some(name) = p.get("keyName") {
+        req.names
+            .push(NamePattern::exact(name.as_str().ok_or_else(invalid_parameter)?));
+    }
+    if let Some(v) = p.get("projectId") {
+        let id = v
+            .as_str()
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(|| api_error("InvalidParameterValue", "Incorrect parameter value."))?;
+        req.project_ids.push(id);
+    }
+    if let Some(v) = p.get("offset") {
+        req.offset = integer(v).ok_or_else(|| {
+            api_error(
+                "InvalidParameterValueOffset",
+                "Invalid parameter value: invalid `offset`.",
+            )
+        })?;
+    }
+    if let Some(v) = p.get("limit") {
+        req.limit = integer(v).filter(|n| (1..=100).contains(n)).ok_or_else(|| {
+            api_error(
+                "InvalidParameterValueLimit",
+                "Invalid parameter value: `limit` is 1 to 100.",
+            )
+        })?;
+    }
+    Ok(req)
+}
+
+/// `YYYY-MM-DD hh:mm:ss` in Beijing time (UTC+8), as v2 lists times.
+fn beijing_time(unix: i64) -> String {
+    let t = crate::utc_timestamp(unix.saturating_add(8 * 3600));
+    t.trim_end_matches('Z').replacen('T', " ", 1)
 }
 
 /// Reads `TagSpecification`: an array of `{"ResourceType": "keypair",
@@ -474,6 +620,7 @@ fn v2_code(code: &str) -> u32 {
     match code {
         "InternalServerError" => 6000,
         "InvalidKeyPair.LimitExceeded" => 4400,
+        "InvalidKeyPairId.NotFound" => 5000,
         _ => 4000,
     }
 }

@@ -6,6 +6,7 @@
 //! | `POST /tencent-cvm/`, header `X-TC-Action: ImportKeyPair`, JSON body (`KeyName`, `ProjectId`, `PublicKey`, `TagSpecification`) | Tencent Cloud CVM API 3.0 |
 //! | `GET` or `POST /tencent-cvm/v2/index.php?Action=ImportKeyPair` (`keyName`, `pubKey`) | Tencent CVM legacy v2 |
 //! | `GET` or `POST /tencent-cvm/v2/index.php?Action=CreateKeyPair` (`keyName`): a new RSA key pair | Tencent CVM legacy v2 |
+//! | `GET` or `POST /tencent-cvm/v2/index.php?Action=DescribeKeyPairs` (`keyIds.n`, `keyName`, `projectId`, `offset`, `limit`) and `Action=DeleteKeyPair` (`keyIds.n`) | Tencent CVM legacy v2 |
 //! | `POST /tencent-cvm/`, `X-TC-Action: DescribeKeyPairs` (`KeyIds`, `Filters` `project-id`, `key-name`, `tag-key`, `tag-value`, `tag:KEY`, `Offset`, `Limit`) and `DeleteKeyPairs` (`KeyIds`) | Tencent Cloud CVM API 3.0 |
 //! | `GET` or `POST /alibaba-ecs/?Action=ImportKeyPair` (`KeyPairName`, `PublicKeyBody`, `RegionId`, `Tag.N.Key`, `Tag.N.Value`, `ResourceGroupId`, `Format=XML\|JSON`) | Alibaba Cloud ECS |
 //! | `GET` or `POST /alibaba-ecs/?Action=DescribeKeyPairs` (`RegionId`, `KeyPairName` with `*`, `KeyPairFingerPrint`, `PageNumber`, `PageSize`, `IncludePublicKey`, `ResourceGroupId`, `Tag.N.Key`, `Tag.N.Value`) and `DeleteKeyPairs` (`RegionId`, `KeyPairNames`: a JSON array) | Alibaba Cloud ECS |
@@ -67,7 +68,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct Config {
     /// Tencent Cloud CVM API 3.0 `ImportKeyPair`.
     pub tencent: Provider,
-    /// Tencent Cloud CVM legacy v2 `ImportKeyPair` and `CreateKeyPair`.
+    /// Tencent Cloud CVM legacy v2 `ImportKeyPair`, `CreateKeyPair`,
+    /// `DescribeKeyPairs` and `DeleteKeyPair`.
     pub tencent_v2: Provider,
     /// Alibaba Cloud ECS `ImportKeyPair`.
     pub alibaba: Provider,
@@ -281,6 +283,23 @@ async fn tencent_v2(
                 };
                 (Some(action), result)
             }
+            Some(name @ ("DescribeKeyPairs" | "DeleteKeyPair")) => {
+                let action = if name == "DeleteKeyPair" {
+                    "DeleteKeyPair"
+                } else {
+                    "DescribeKeyPairs"
+                };
+                let result = match limit(&app, &profile, client_ip(client), action, &rid) {
+                    Err(e) => Err(e),
+                    Ok(()) if action == "DescribeKeyPairs" => describe(&app, profile, params, rid)
+                        .await
+                        .map(|page| profile.api.list_body(&page)),
+                    Ok(()) => delete(&app, profile, params, rid)
+                        .await
+                        .map(|d| profile.api.delete_body(&d)),
+                };
+                (Some(action), result)
+            }
             None => (None, Err(missing(&profile, "Action", &rid))),
             Some(_) => (
                 None,
@@ -288,7 +307,7 @@ async fn tencent_v2(
                     &profile,
                     "InvalidAction",
                     200,
-                    "The requested API does not exist: this endpoint serves ImportKeyPair and CreateKeyPair.",
+                    "The requested API does not exist: this endpoint serves ImportKeyPair, CreateKeyPair, DescribeKeyPairs and DeleteKeyPair.",
                     &rid,
                 )),
             ),

@@ -6,7 +6,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use keyvet_cloud::{KeyStore, MemoryStore, Provider, alibaba_ecs};
-use keyvet_server::{BODY_LIMIT, Config, Log, RateLimit, ServeOptions};
+use keyvet_server::{BODY_LIMIT, Config, Log, PostgresStore, RateLimit, ServeOptions};
 use serde_json::{Value, json};
 
 /// The example's router on an ephemeral loopback port, in its own runtime
@@ -192,6 +192,9 @@ impl<S: KeyStore + 'static> Server<S> {
         Self::reply(self.agent.post(url).send_form(params.iter().copied()))
     }
 }
+
+mod support;
+use support::postgres::fresh_database;
 
 const V2: &str = "/tencent-cvm/v2/index.php";
 const ECS: &str = "/alibaba-ecs/";
@@ -691,7 +694,16 @@ fn request_bodies_are_bounded() {
 /// as documented, deleted all or nothing, and every code of both calls.
 #[test]
 fn tencent_v3_describe_and_delete() {
-    let store = keyvet_server::SqliteStore::open_in_memory().unwrap().with_projects([7]);
+    tencent_v3_describe_and_delete_on(keyvet_server::SqliteStore::open_in_memory().unwrap().with_projects([7]));
+}
+
+#[test]
+fn tencent_v3_describe_and_delete_on_postgres() {
+    let Some(db) = fresh_database("tc3_list") else { return };
+    tencent_v3_describe_and_delete_on(PostgresStore::connect(&db.url).unwrap().with_projects([7]));
+}
+
+fn tencent_v3_describe_and_delete_on<S: KeyStore + 'static>(store: S) {
     let s = Server::with_store(store, unlimited());
     let keys = ["rsa-2048.pub", "rsa-3072.pub", "rsa-4096.pub"];
     let mut ids = Vec::new();
@@ -824,6 +836,16 @@ fn alibaba_describe_and_delete() {
     let store = keyvet_server::SqliteStore::open_in_memory()
         .unwrap()
         .with_resource_groups(["rg-1"]);
+    alibaba_describe_and_delete_on(store);
+}
+
+#[test]
+fn alibaba_describe_and_delete_on_postgres() {
+    let Some(db) = fresh_database("ecs_list") else { return };
+    alibaba_describe_and_delete_on(PostgresStore::connect(&db.url).unwrap().with_resource_groups(["rg-1"]));
+}
+
+fn alibaba_describe_and_delete_on<S: KeyStore + 'static>(store: S) {
     let s = Server::with_store(store, unlimited());
     let names = ["deploy-a", "deploy-b", "ci-key"];
     for (i, name) in names.iter().enumerate() {
@@ -973,4 +995,157 @@ fn alibaba_describe_and_delete() {
         format!("<DeleteKeyPairsResponse>\n      <RequestId>{id}</RequestId>\n</DeleteKeyPairsResponse>")
     );
     assert_eq!(listed(&[]).0, 0);
+}
+
+#[test]
+fn tencent_v2_describe_and_delete() {
+    let s = Server::with_store(keyvet_server::SqliteStore::open_in_memory().unwrap(), unlimited());
+    let mut ids = Vec::new();
+    for (i, k) in ["rsa-2048.pub", "rsa-3072.pub", "rsa-4096.pub"].iter().enumerate() {
+        let name = format!("v2_key_{i}");
+        let v = s
+            .get(
+                V2,
+                &[("Action", "ImportKeyPair"), ("keyName", &name), ("pubKey", &corpus(k))],
+            )
+            .json();
+        ids.push(v["keyId"].as_str().unwrap().to_string());
+    }
+    // An API 3.0 import lands in the same account.
+    let key = corpus("rsa-1024.pub");
+    let body = json!({"KeyName": "from_api_3", "ProjectId": 0, "PublicKey": key});
+    ids.push(
+        s.tc3(Some("ImportKeyPair"), &body.to_string()).json()["Response"]["KeyId"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    );
+    let describe = |params: &[(&str, &str)]| -> Value {
+        let mut all = vec![("Action", "DescribeKeyPairs")];
+        all.extend_from_slice(params);
+        s.get(V2, &all).json()
+    };
+    let names = |v: &Value| -> (u64, Vec<String>) {
+        assert_eq!(v["code"], 0, "{v}");
+        let set = v["data"]["sshSet"].as_array().unwrap();
+        (
+            v["data"]["totalCount"].as_u64().unwrap(),
+            set.iter().map(|k| k["keyName"].as_str().unwrap().to_string()).collect(),
+        )
+    };
+    // The page's example: everything in data, the documented fields.
+    let v = describe(&[]);
+    assert_eq!(keys(&v), ["code", "message", "codeDesc", "data"]);
+    assert_eq!(keys(&v["data"]), ["totalCount", "sshSet"]);
+    let first = &v["data"]["sshSet"][0];
+    assert_eq!(
+        keys(first),
+        [
+            "keyId",
+            "keyName",
+            "pubkey",
+            "status",
+            "bindIps",
+            "createTime",
+            "bindUnInstanceIds"
+        ]
+    );
+    assert_eq!((&first["keyId"], &first["status"]), (&json!(ids[0]), &json!(0)));
+    assert_eq!(first["pubkey"], corpus("rsa-2048.pub").trim());
+    assert_eq!(
+        (&first["bindIps"], &first["bindUnInstanceIds"]),
+        (&json!([]), &json!([]))
+    );
+    // Beijing time, no zone: within a minute of now + 8 h.
+    let created = first["createTime"].as_str().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expected = keyvet_cloud::utc_timestamp(i64::try_from(now).unwrap() + 8 * 3600);
+    assert!(created.len() == 19 && &created[10..11] == " ", "{created}");
+    assert_eq!(
+        created[..16],
+        expected.replacen('T', " ", 1)[..16],
+        "{created} vs {expected}"
+    );
+    assert_eq!(names(&v).0, 4);
+    // keyIds.n (from 0, in their order), keyName, projectId, offset, limit.
+    assert_eq!(
+        names(&describe(&[("keyIds.1", &ids[2]), ("keyIds.0", &ids[0])])),
+        (2, vec!["v2_key_0".into(), "v2_key_2".into()])
+    );
+    assert_eq!(
+        names(&describe(&[("keyName", "v2_key_1")])),
+        (1, vec!["v2_key_1".into()])
+    );
+    assert_eq!(names(&describe(&[("keyName", "v2_key")])).0, 0);
+    assert_eq!(names(&describe(&[("projectId", "0")])).0, 4);
+    assert_eq!(names(&describe(&[("projectId", "7")])).0, 0);
+    assert_eq!(
+        names(&describe(&[("offset", "1"), ("limit", "2")])),
+        (4, vec!["v2_key_1".into(), "v2_key_2".into()])
+    );
+    // Its errors: 4000 with the code in codeDesc.
+    let code = |params: &[(&str, &str)]| {
+        let mut all = vec![("Action", "DescribeKeyPairs")];
+        all.extend_from_slice(params);
+        s.get(V2, &all).v2_code()
+    };
+    assert_eq!(
+        code(&[("keyIds.0", "skey-1122")]),
+        (4000, "InvalidKeyPairId.Malformed".into())
+    );
+    assert_eq!(code(&[("keyIds.x", &ids[0])]), (4000, "InvalidParameter".into()));
+    assert_eq!(code(&[("limit", "0")]), (4000, "InvalidParameterValueLimit".into()));
+    assert_eq!(code(&[("limit", "101")]), (4000, "InvalidParameterValueLimit".into()));
+    assert_eq!(code(&[("offset", "-1")]), (4000, "InvalidParameterValueOffset".into()));
+    assert_eq!(code(&[("projectId", "x")]), (4000, "InvalidParameterValue".into()));
+    let many: Vec<String> = (0..101).map(|i| format!("keyIds.{i}")).collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|k| (k.as_str(), ids[0].as_str())).collect();
+    assert_eq!(code(&many), (4000, "InvalidParameterValue.LimitExceeded".into()));
+
+    // DeleteKeyPair (singular): each key on its own.
+    let delete = |params: &[(&str, &str)]| -> Value {
+        let mut all = vec![("Action", "DeleteKeyPair")];
+        all.extend_from_slice(params);
+        s.form(V2, &all).json()
+    };
+    let unknown = "skey-00000000";
+    let v = delete(&[("keyIds.0", &ids[1]), ("keyIds.1", unknown)]);
+    assert_eq!(keys(&v), ["codeDesc", "message", "code", "detail"]);
+    assert_eq!((&v["code"], &v["codeDesc"]), (&json!(5400), &json!("PartialSuccess")));
+    assert_eq!(
+        v["detail"]["deleteKeySet"],
+        json!([
+            {"code": 0, "message": "success", "keyId": ids[1]},
+            {"code": 5000, "message": "The key pair does not exist.", "keyId": unknown},
+        ])
+    );
+    assert_eq!(names(&describe(&[])).1, ["v2_key_0", "v2_key_2", "from_api_3"]);
+    let v = delete(&[("keyIds.0", unknown)]);
+    assert_eq!(
+        (&v["code"], &v["codeDesc"]),
+        (&json!(5000), &json!("InvalidKeyPairId.NotFound"))
+    );
+    let v = delete(&[("keyIds.0", &ids[0]), ("keyIds.1", &ids[3])]);
+    assert_eq!(
+        (&v["code"], &v["codeDesc"], &v["message"]),
+        (&json!(0), &json!("Success"), &json!(""))
+    );
+    assert_eq!(v["detail"]["deleteKeySet"].as_array().unwrap().len(), 2);
+    assert_eq!(names(&describe(&[])), (1, vec!["v2_key_2".into()]));
+    assert_eq!(s.store.count("tencent-cvm/default"), 1);
+    let code = |params: &[(&str, &str)]| {
+        let mut all = vec![("Action", "DeleteKeyPair")];
+        all.extend_from_slice(params);
+        s.form(V2, &all).v2_code()
+    };
+    assert_eq!(code(&[]), (4000, "MissingParameter".into()));
+    assert_eq!(
+        code(&[("keyIds.0", "skey-1122")]),
+        (4000, "InvalidKeyPairId.Malformed".into())
+    );
+    assert_eq!(code(&many), (4000, "InvalidParameterValue.LimitExceeded".into()));
+    assert_eq!(s.store.count("tencent-cvm/default"), 1);
 }
