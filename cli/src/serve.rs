@@ -14,7 +14,8 @@ pub(crate) struct ServeArgs {
     listen: SocketAddr,
     /// Where key pairs are kept: sqlite:PATH (created when missing; the
     /// default is keyvet.db in the working directory) or
-    /// postgres://USER@HOST/DB.
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (an existing database,
+    /// which several services can share).
     #[arg(long, value_name = "URL", default_value = "sqlite:keyvet.db")]
     database: Database,
     /// A project that exists besides 0 (repeatable).

@@ -19,6 +19,15 @@
 //! and migrated when a store opens, with its version in a table; every key
 //! pair belongs to an account.
 //!
+//! [`PostgresStore`] keeps them in a PostgreSQL database that several
+//! services, on several hosts, can share (`keyvet serve --database
+//! postgres://...`). There too the database enforces every rule: an insert
+//! is one call of a PL/pgSQL function, one transaction, that locks the
+//! scope's count row (the inserts of a scope take turns, whichever service
+//! sends them), checks name, key and quota and writes; `UNIQUE` constraints
+//! back the checks up; the schema is migrated at start under an advisory
+//! lock. [`Database`] opens either from a URL.
+//!
 //! ```
 //! use keyvet_cloud::{RandomIds, alibaba_ecs};
 //! use keyvet_server::SqliteStore;
