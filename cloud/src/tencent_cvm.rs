@@ -317,7 +317,14 @@ fn describe_request(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
             }
         }
     }
-    if let Some(v) = p.get("Offset") {
+    read_paging(p, ("Offset", "Limit"), &mut req)?;
+    Ok(req)
+}
+
+/// The paging parameters (`Offset` and `Limit`, v2's `offset` and
+/// `limit`): an offset from 0, a limit of 1 to 100.
+fn read_paging(p: &Map<String, Value>, (offset, limit): (&str, &str), req: &mut ListRequest) -> Result<(), Rejection> {
+    if let Some(v) = p.get(offset) {
         req.offset = integer(v).ok_or_else(|| {
             api_error(
                 "InvalidParameterValueOffset",
@@ -325,7 +332,7 @@ fn describe_request(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
             )
         })?;
     }
-    if let Some(v) = p.get("Limit") {
+    if let Some(v) = p.get(limit) {
         req.limit = integer(v).filter(|n| (1..=100).contains(n)).ok_or_else(|| {
             api_error(
                 "InvalidParameterValueLimit",
@@ -333,7 +340,7 @@ fn describe_request(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
             )
         })?;
     }
-    Ok(req)
+    Ok(())
 }
 
 /// `DeleteKeyPairs`: `KeyIds`, 1 to 100 of them.
@@ -510,22 +517,7 @@ fn describe_request_v2(p: &Map<String, Value>) -> Result<ListRequest, Rejection>
             .ok_or_else(|| api_error("InvalidParameterValue", "Incorrect parameter value."))?;
         req.project_ids.push(id);
     }
-    if let Some(v) = p.get("offset") {
-        req.offset = integer(v).ok_or_else(|| {
-            api_error(
-                "InvalidParameterValueOffset",
-                "Invalid parameter value: invalid `offset`.",
-            )
-        })?;
-    }
-    if let Some(v) = p.get("limit") {
-        req.limit = integer(v).filter(|n| (1..=100).contains(n)).ok_or_else(|| {
-            api_error(
-                "InvalidParameterValueLimit",
-                "Invalid parameter value: `limit` is 1 to 100.",
-            )
-        })?;
-    }
+    read_paging(p, ("offset", "limit"), &mut req)?;
     Ok(req)
 }
 

@@ -201,3 +201,33 @@ fn a_store_whose_database_goes_away_is_unavailable_not_stuck() {
     assert_eq!(s.delete("r", &["skey-1".into()], true), Err(DeleteError::Unavailable));
     assert!(PostgresStore::connect(&url).is_err());
 }
+
+#[test]
+fn a_store_reconnects_after_its_connections_are_cut() {
+    let Some(db) = fresh_database("reconnect") else { return };
+    let s = PostgresStore::connect_with(&db.url, 2).unwrap();
+    assert_eq!(s.insert("r", key("a", "SHA256:a", "skey-a"), 500, true), Ok(()));
+    // As a database restart or a failover would: every connection of the
+    // store ends under it.
+    db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // The pool drops the closed connections and opens new ones: a call
+    // caught on a dying connection may fail, the next ones succeed.
+    let results: Vec<_> = (0..5)
+        .map(|i| {
+            s.insert(
+                "r",
+                key(&format!("n{i}"), &format!("SHA256:{i}"), &format!("skey-{i}")),
+                500,
+                true,
+            )
+        })
+        .collect();
+    assert!(results[1..].iter().all(Result::is_ok), "{results:?}");
+    assert!(s.healthy());
+    let stored = s.count("r");
+    assert_eq!(stored, 1 + results.iter().filter(|r| r.is_ok()).count());
+}
