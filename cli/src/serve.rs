@@ -16,8 +16,10 @@ pub(crate) struct ServeArgs {
     /// default is keyvet.db in the working directory) or
     /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (an existing database,
     /// which several services can share).
+    // Read as text and parsed in `main`: clap's own error would echo the
+    // value, password and all.
     #[arg(long, value_name = "URL", default_value = "sqlite:keyvet.db")]
-    database: Database,
+    database: String,
     /// A project that exists besides 0 (repeatable).
     #[arg(long = "known-project", value_name = "ID")]
     known_projects: Vec<i64>,
@@ -41,14 +43,21 @@ fn seconds(s: &str) -> Result<f64, String> {
 }
 
 pub(crate) fn main(args: &ServeArgs) -> ExitCode {
-    let store = match args.database.open(&args.known_projects, &args.known_resource_groups) {
+    let database: Database = match args.database.parse() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("keyvet: --database: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let store = match database.open(&args.known_projects, &args.known_resource_groups) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("keyvet: --database: {e}");
             return ExitCode::from(2);
         }
     };
-    let database = match &args.database {
+    let database = match &database {
         Database::Sqlite(path) => {
             let full = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             format!("sqlite:{}", full.display())

@@ -147,18 +147,21 @@ pub struct ListPage {
 }
 
 /// Which key pairs a delete call names.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteRequest {
     /// By key ID, every one of which must exist (Tencent).
     KeyIds(Vec<String>),
     /// By name; names not in the scope are skipped (Alibaba).
     Names(Vec<String>),
-    /// By key ID, each on its own: those in the scope are deleted, the
-    /// others reported in [`Deleted::missing`] (Tencent v2).
+    /// By key ID, each on its own (one deletion each): those in the scope
+    /// are deleted, the others reported in [`Deleted::missing`] (Tencent
+    /// v2).
     EachKeyId(Vec<String>),
 }
 
 /// A delete call's result.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deleted {
     /// The key IDs deleted.

@@ -445,9 +445,22 @@ impl Provider {
                 (ids, Vec::new(), false)
             }
             DeleteRequest::EachKeyId(ids) => {
-                let keys = stored()?;
-                let (present, missing) = ids.into_iter().partition(|id| keys.iter().any(|k| &k.key_id == id));
-                (present, missing, false)
+                // One deletion each, so that what is reported deleted is
+                // what this call deleted (of two services deleting one key
+                // at once, one finds it gone).
+                let (mut deleted, mut missing) = (Vec::new(), Vec::new());
+                for id in ids {
+                    match store.delete(&scope, std::slice::from_ref(&id), true) {
+                        Ok(_) => deleted.push(id),
+                        Err(DeleteError::NotFound(_)) => missing.push(id),
+                        Err(_) => return Err(fail(Rejection::Internal)),
+                    }
+                }
+                return Ok(Deleted {
+                    key_ids: deleted,
+                    missing,
+                    request_id,
+                });
             }
         };
         match store.delete(&scope, &key_ids, all_must_exist) {

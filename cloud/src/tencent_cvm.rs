@@ -47,6 +47,9 @@
 //! `data.totalCount` and `data.sshSet` (`keyId`, `keyName`, `pubkey`,
 //! `status` 0, empty `bindIps` and `bindUnInstanceIds`, `createTime` as
 //! `YYYY-MM-DD hh:mm:ss` in Beijing time, UTC+8: the page gives no zone).
+//! An empty `keyName` is no filter; API 3.0's `KeyIds.N`, `Filters.N`,
+//! `Offset` and `Limit` (which the 2019 "hybrid" pages send to the v2
+//! host) are refused (`InvalidParameterValue`) rather than ignored.
 //! A v2 delete takes each key on its own, as its page says: the known ones
 //! are deleted, and `detail.deleteKeySet` says for each key ID `code` 0
 //! (deleted) or 5000 (no such key pair); the call's `code` is 0 when all
@@ -424,13 +427,17 @@ impl Api for ApiV2 {
     }
 
     fn read_delete(&self, params: &Map<String, Value>) -> Option<Result<DeleteRequest, Rejection>> {
-        Some(v2_key_ids(params).and_then(|ids| {
-            if ids.is_empty() {
-                Err(Rejection::MissingParameter("keyIds.n"))
-            } else {
-                Ok(DeleteRequest::EachKeyId(ids))
-            }
-        }))
+        Some(
+            no_api3_params(params)
+                .and_then(|()| v2_key_ids(params))
+                .and_then(|ids| {
+                    if ids.is_empty() {
+                        Err(Rejection::MissingParameter("keyIds.n"))
+                    } else {
+                        Ok(DeleteRequest::EachKeyId(ids))
+                    }
+                }),
+        )
     }
 
     /// The page's example: `detail.deleteKeySet`, one entry per key ID.
@@ -490,16 +497,33 @@ fn v2_key_ids(p: &Map<String, Value>) -> Result<Vec<String>, Rejection> {
     let mut indexed: Vec<(u32, String)> = Vec::new();
     for (k, v) in p {
         let Some(n) = k.strip_prefix("keyIds.") else { continue };
-        let n = n.parse::<u32>().map_err(|_| invalid_parameter())?;
+        let n = Some(n)
+            .filter(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<u32>().ok())
+            .ok_or_else(invalid_parameter)?;
         indexed.push((n, v.as_str().ok_or_else(invalid_parameter)?.to_string()));
     }
     indexed.sort_by_key(|(n, _)| *n);
     checked_key_ids(indexed.into_iter().map(|(_, id)| id).collect())
 }
 
-/// v2 `DescribeKeyPairs`: `keyIds.n`, `keyName`, `projectId`, `offset`,
-/// `limit`.
+/// API 3.0's parameters sent to v2 (the 2019 "hybrid" pages do): refused
+/// rather than ignored, which would list or delete more than asked.
+fn no_api3_params(p: &Map<String, Value>) -> Result<(), Rejection> {
+    let api3 = |k: &String| k.starts_with("KeyIds.") || k.starts_with("Filters.") || k == "Offset" || k == "Limit";
+    if p.keys().any(api3) {
+        return Err(Rejection::InvalidParameter {
+            parameter: "KeyIds",
+            reason: "API 3.0 parameters: the v2 API takes keyIds.n, keyName, projectId, offset and limit",
+        });
+    }
+    Ok(())
+}
+
+/// v2 `DescribeKeyPairs`: `keyIds.n`, `keyName` (empty: no filter),
+/// `projectId`, `offset`, `limit`.
 fn describe_request_v2(p: &Map<String, Value>) -> Result<ListRequest, Rejection> {
+    no_api3_params(p)?;
     let mut req = ListRequest {
         limit: 20,
         include_public_key: true,
@@ -507,12 +531,15 @@ fn describe_request_v2(p: &Map<String, Value>) -> Result<ListRequest, Rejection>
         ..ListRequest::default()
     };
     if let Some(name) = p.get("keyName") {
-        req.names
-            .push(NamePattern::exact(name.as_str().ok_or_else(invalid_parameter)?));
+        let name = name.as_str().ok_or_else(invalid_parameter)?;
+        if !name.is_empty() {
+            req.names.push(NamePattern::exact(name));
+        }
     }
     if let Some(v) = p.get("projectId") {
         let id = v
             .as_str()
+            .filter(|s| !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|s| s.parse::<i64>().ok())
             .ok_or_else(|| api_error("InvalidParameterValue", "Incorrect parameter value."))?;
         req.project_ids.push(id);

@@ -50,8 +50,11 @@ impl FromStr for Database {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Database::Postgres(url.into()));
         }
+        // Named by its scheme only: a mistyped scheme may come with a password.
+        let scheme = url.split_once(':').map_or("", |(s, _)| s);
+        let shown: String = scheme.chars().take(40).collect();
         Err(format!(
-            "{url:?}: not a database URL this service knows (sqlite:PATH or postgres://USER@HOST/DB)"
+            "{shown:?}: not a database URL this service knows (sqlite:PATH or postgres://USER@HOST/DB)"
         ))
     }
 }

@@ -97,6 +97,12 @@ const DEFAULT_ACCOUNT: i64 = 1;
 /// before it fails with [`Conflict::Unavailable`].
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long the server lets one statement run, wait for a lock, or a
+/// transaction sit idle, for a store's connections: under
+/// [`CALL_TIMEOUT`], so the server has ended a call's work when the store
+/// gives up on it.
+const SERVER_TIMEOUT: Duration = Duration::from_secs(25);
+
 /// How long the health check waits.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -117,6 +123,16 @@ pub enum PostgresError {
         database: String,
         /// What is wrong with it.
         message: String,
+    },
+    /// The URL asks for TLS (`sslmode=require`), which this build does not
+    /// have yet.
+    #[error(
+        "{database}: sslmode=require asks for TLS, which this build does not have yet: reach the database over \
+         loopback or a private network (sslmode=disable or prefer)"
+    )]
+    TlsRequired {
+        /// The database, without a password.
+        database: String,
     },
     /// The database has tables, but no keyvet schema.
     #[error("{database}: a database that is not a keyvet store (it has tables, but not keyvet's)")]
@@ -167,14 +183,34 @@ impl From<tokio_postgres::Error> for CallError {
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            // The driver's own error, without the pool's preamble.
+            CallError::Pool(deadpool_postgres::PoolError::Backend(e)) => f.write_str(&sql_message(e)),
+            CallError::Pool(deadpool_postgres::PoolError::Timeout(_)) => {
+                f.write_str("no connection to the database within the time allowed")
+            }
             CallError::Pool(e) => write!(f, "{e}"),
-            CallError::Sql(e) => match e.as_db_error() {
-                Some(db) => write!(f, "{}: {}", db.code().code(), db.message()),
-                None => write!(f, "{e}"),
-            },
+            CallError::Sql(e) => f.write_str(&sql_message(e)),
             CallError::TimedOut => f.write_str("timed out"),
         }
     }
+}
+
+/// PostgreSQL's error (its SQLSTATE and message), or the driver's with its
+/// causes.
+fn sql_message(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.code().code(), db.message());
+    }
+    let mut message = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !message.contains(&text) {
+            message = format!("{message}: {text}");
+        }
+        cause = c.source();
+    }
+    message
 }
 
 /// A [`KeyStore`] in a PostgreSQL database, which several services (on
@@ -214,10 +250,17 @@ impl std::fmt::Debug for PostgresStore {
 /// `url` as a log line may show it: scheme, host, port and database, no
 /// user or password.
 pub(crate) fn redacted(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    let host = host.split_once('?').map_or(host, |(h, _)| h);
-    format!("{scheme}://{host}")
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // libpq's key=value form: nothing of it is shown.
+        return "postgres (a key=value connection string)".into();
+    };
+    // The authority ends at the first '/' or '?'; the user and password
+    // are before its last '@'; the query (which may hold a password) goes.
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let path = tail.split('?').next().unwrap_or("");
+    format!("{scheme}://{host}{path}")
 }
 
 impl PostgresStore {
@@ -243,12 +286,33 @@ impl PostgresStore {
             database: database.clone(),
             message: e.to_string(),
         })?;
+        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+            return Err(PostgresError::TlsRequired { database });
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
         if config.get_application_name().is_none() {
             config.application_name("keyvet");
         }
+        // The server ends what a stalled or vanished service leaves behind
+        // before the store's own call timeout: a statement (the insert is
+        // one), a wait for a lock, a transaction left open (a delete holds
+        // its scope's lock); and TCP keepalives find a dead peer in about a
+        // minute (the system default is two hours).
+        let limits = format!(
+            "-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={ms}",
+            ms = SERVER_TIMEOUT.as_millis()
+        );
+        let options = match config.get_options() {
+            Some(theirs) => format!("{limits} {theirs}"),
+            None => limits,
+        };
+        config.options(options);
+        config.keepalives(true);
+        config.keepalives_idle(Duration::from_secs(30));
+        config.keepalives_interval(Duration::from_secs(10));
+        config.keepalives_retries(3);
         let failed = |message: String| PostgresError::Failed {
             database: database.clone(),
             message,
@@ -408,13 +472,19 @@ impl PostgresStore {
             return Err(CallError::TimedOut);
         };
         runtime.block_on(async {
-            let work = async {
-                let mut client = self.pool.get().await?;
-                f(&mut client).await
-            };
-            tokio::time::timeout(timeout, work)
-                .await
-                .unwrap_or(Err(CallError::TimedOut))
+            let deadline = tokio::time::Instant::now() + timeout;
+            let mut client = tokio::time::timeout_at(deadline, self.pool.get()).await.unwrap_or(Err(
+                deadpool_postgres::PoolError::Timeout(deadpool_postgres::TimeoutType::Wait),
+            ))?;
+            match tokio::time::timeout_at(deadline, f(&mut client)).await {
+                Ok(result) => result,
+                Err(_) => {
+                    // Its query may still be running: closed, not pooled,
+                    // so that no later call waits behind it.
+                    drop(deadpool_postgres::Object::take(client));
+                    Err(CallError::TimedOut)
+                }
+            }
         })
     }
 
@@ -583,6 +653,12 @@ mod tests {
         );
         assert_eq!(redacted("postgresql://h/d?password=secret"), "postgresql://h/d");
         assert_eq!(redacted("postgres://a:b@c@h/d"), "postgres://h/d");
+        assert_eq!(redacted("postgres://keyvet@db/k?password=p@ss"), "postgres://db/k");
+        assert_eq!(redacted("postgres://u:p@db?password=x"), "postgres://db");
+        assert_eq!(
+            redacted("host=db password=hunter2"),
+            "postgres (a key=value connection string)"
+        );
     }
 
     #[test]
@@ -594,6 +670,14 @@ mod tests {
         assert!(!msg.contains("secret"), "{msg}");
         let e = PostgresStore::connect("postgres://h/d?sslmode=sometimes").unwrap_err();
         assert!(matches!(e, PostgresError::Url { .. }), "{e:?}");
+        // Asking for TLS is refused up front, not at the handshake.
+        let e = PostgresStore::connect("postgres://u:secret@h/d?sslmode=require").unwrap_err();
+        assert!(matches!(e, PostgresError::TlsRequired { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("postgres://h/d: sslmode=require asks for TLS"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -999,7 +999,28 @@ fn alibaba_describe_and_delete_on<S: KeyStore + 'static>(store: S) {
 
 #[test]
 fn tencent_v2_describe_and_delete() {
-    let s = Server::with_store(keyvet_server::SqliteStore::open_in_memory().unwrap(), unlimited());
+    tencent_v2_describe_and_delete_on(keyvet_server::SqliteStore::open_in_memory().unwrap());
+}
+
+#[test]
+fn tencent_v2_describe_and_delete_on_postgres() {
+    let Some(db) = fresh_database("v2_list") else { return };
+    tencent_v2_describe_and_delete_on(PostgresStore::connect(&db.url).unwrap());
+}
+
+/// `YYYY-MM-DD hh:mm:ss`, Beijing time, now.
+fn beijing_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let t = keyvet_cloud::utc_timestamp(i64::try_from(now).unwrap() + 8 * 3600);
+    t.trim_end_matches('Z').replacen('T', " ", 1)
+}
+
+fn tencent_v2_describe_and_delete_on<S: KeyStore + 'static>(store: S) {
+    let s = Server::with_store(store, unlimited());
+    let before = beijing_now();
     let mut ids = Vec::new();
     for (i, k) in ["rsa-2048.pub", "rsa-3072.pub", "rsa-4096.pub"].iter().enumerate() {
         let name = format!("v2_key_{i}");
@@ -1056,18 +1077,13 @@ fn tencent_v2_describe_and_delete() {
         (&first["bindIps"], &first["bindUnInstanceIds"]),
         (&json!([]), &json!([]))
     );
-    // Beijing time, no zone: within a minute of now + 8 h.
+    // Beijing time, no zone: between the clock before the imports and now.
     let created = first["createTime"].as_str().unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let expected = keyvet_cloud::utc_timestamp(i64::try_from(now).unwrap() + 8 * 3600);
+    let after = beijing_now();
     assert!(created.len() == 19 && &created[10..11] == " ", "{created}");
-    assert_eq!(
-        created[..16],
-        expected.replacen('T', " ", 1)[..16],
-        "{created} vs {expected}"
+    assert!(
+        before.as_str() <= created && created <= after.as_str(),
+        "{before} {created} {after}"
     );
     assert_eq!(names(&v).0, 4);
     // keyIds.n (from 0, in their order), keyName, projectId, offset, limit.
@@ -1080,6 +1096,7 @@ fn tencent_v2_describe_and_delete() {
         (1, vec!["v2_key_1".into()])
     );
     assert_eq!(names(&describe(&[("keyName", "v2_key")])).0, 0);
+    assert_eq!(names(&describe(&[("keyName", "")])).0, 4);
     assert_eq!(names(&describe(&[("projectId", "0")])).0, 4);
     assert_eq!(names(&describe(&[("projectId", "7")])).0, 0);
     assert_eq!(
@@ -1101,6 +1118,11 @@ fn tencent_v2_describe_and_delete() {
     assert_eq!(code(&[("limit", "101")]), (4000, "InvalidParameterValueLimit".into()));
     assert_eq!(code(&[("offset", "-1")]), (4000, "InvalidParameterValueOffset".into()));
     assert_eq!(code(&[("projectId", "x")]), (4000, "InvalidParameterValue".into()));
+    assert_eq!(code(&[("projectId", "-1")]), (4000, "InvalidParameterValue".into()));
+    assert_eq!(code(&[("keyIds.+1", &ids[0])]), (4000, "InvalidParameter".into()));
+    // API 3.0's parameters are refused, not ignored (which would list all).
+    assert_eq!(code(&[("KeyIds.0", &ids[0])]), (4000, "InvalidParameterValue".into()));
+    assert_eq!(code(&[("Limit", "1")]), (4000, "InvalidParameterValue".into()));
     let many: Vec<String> = (0..101).map(|i| format!("keyIds.{i}")).collect();
     let many: Vec<(&str, &str)> = many.iter().map(|k| (k.as_str(), ids[0].as_str())).collect();
     assert_eq!(code(&many), (4000, "InvalidParameterValue.LimitExceeded".into()));
@@ -1142,6 +1164,7 @@ fn tencent_v2_describe_and_delete() {
         s.form(V2, &all).v2_code()
     };
     assert_eq!(code(&[]), (4000, "MissingParameter".into()));
+    assert_eq!(code(&[("KeyIds.0", &ids[2])]), (4000, "InvalidParameterValue".into()));
     assert_eq!(
         code(&[("keyIds.0", "skey-1122")]),
         (4000, "InvalidKeyPairId.Malformed".into())
