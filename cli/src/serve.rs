@@ -15,10 +15,18 @@ pub(crate) struct ServeArgs {
     /// Where key pairs are kept: sqlite:PATH (created when missing; the
     /// default is keyvet.db in the working directory) or
     /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (an existing database,
-    /// which several services can share).
+    /// which several services can share). Also read from KEYVET_DATABASE,
+    /// which keeps a password out of the process list.
     // Read as text and parsed in `main`: clap's own error would echo the
-    // value, password and all.
-    #[arg(long, value_name = "URL", default_value = "sqlite:keyvet.db")]
+    // value, password and all; and the environment's value is never shown
+    // in --help.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite:keyvet.db",
+        env = "KEYVET_DATABASE",
+        hide_env_values = true
+    )]
     database: String,
     /// A project that exists besides 0 (repeatable).
     #[arg(long = "known-project", value_name = "ID")]

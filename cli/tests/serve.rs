@@ -239,6 +239,25 @@ fn a_database_that_cannot_serve_is_a_usage_error() {
         assert!(err.contains(says), "{url}: {err}");
         assert!(!err.contains("s3cret"), "{err}");
     }
+    // From the environment: the same checks, and --help never shows it.
+    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("KEYVET_DATABASE", "postgres://keyvet:s3cret@127.0.0.1:1/keys")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("postgres://127.0.0.1:1/keys: ") && !err.contains("s3cret"),
+        "{err}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_keyvet"))
+        .args(["serve", "--help"])
+        .env("KEYVET_DATABASE", "postgres://keyvet:s3cret@127.0.0.1:1/keys")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("KEYVET_DATABASE") && !help.contains("s3cret"), "{help}");
     // The JSON Lines file is untouched.
     assert_eq!(std::fs::read(&not_a_store).unwrap(), b"{\"name\": \"k\"}\n");
 }
