@@ -433,16 +433,16 @@ impl Provider {
         let request_id = ids.request_id();
         let fail = |rej| self.error(rej, request_id.clone());
         let (req, scope) = self.read_call(self.api.read_delete(params), params).map_err(fail)?;
-        let stored = || store.list(&scope).map_err(|_| fail(Rejection::Internal));
-        let (key_ids, missing, all_must_exist) = match req {
-            DeleteRequest::KeyIds(ids) => (ids, Vec::new(), true),
+        let (key_ids, all_must_exist) = match req {
+            DeleteRequest::KeyIds(ids) => (ids, true),
             DeleteRequest::Names(names) => {
-                let ids = stored()?
+                let keys = store.list(&scope).map_err(|_| fail(Rejection::Internal))?;
+                let ids = keys
                     .into_iter()
                     .filter(|k| names.contains(&k.name))
                     .map(|k| k.key_id)
                     .collect();
-                (ids, Vec::new(), false)
+                (ids, false)
             }
             DeleteRequest::EachKeyId(ids) => {
                 // One deletion each, so that what is reported deleted is
@@ -466,7 +466,7 @@ impl Provider {
         match store.delete(&scope, &key_ids, all_must_exist) {
             Ok(_) => Ok(Deleted {
                 key_ids,
-                missing,
+                missing: Vec::new(),
                 request_id,
             }),
             Err(DeleteError::NotFound(id)) => Err(fail(Rejection::KeyPairNotFound(id))),

@@ -298,8 +298,8 @@ impl PostgresStore {
         // The server ends what a stalled or vanished service leaves behind
         // before the store's own call timeout: a statement (the insert is
         // one), a wait for a lock, a transaction left open (a delete holds
-        // its scope's lock); and TCP keepalives find a dead peer in about a
-        // minute (the system default is two hours).
+        // its scope's lock); and TCP keepalives give up on a silent peer
+        // after about a minute (the system default is two hours).
         let limits = format!(
             "-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={ms}",
             ms = SERVER_TIMEOUT.as_millis()

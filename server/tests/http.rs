@@ -1086,7 +1086,8 @@ fn tencent_v2_describe_and_delete_on<S: KeyStore + 'static>(store: S) {
         "{before} {created} {after}"
     );
     assert_eq!(names(&v).0, 4);
-    // keyIds.n (from 0, in their order), keyName, projectId, offset, limit.
+    // keyIds.n (sent out of order; listed in the order stored), keyName,
+    // projectId, offset, limit.
     assert_eq!(
         names(&describe(&[("keyIds.1", &ids[2]), ("keyIds.0", &ids[0])])),
         (2, vec!["v2_key_0".into(), "v2_key_2".into()])
